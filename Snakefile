@@ -1,0 +1,22 @@
+# Siting pipeline for renewables and carbon sinks in Shanxi: the table of contents.
+#
+#   snakemake --cores 8                                   the real study (config/config.yaml)
+#   snakemake --cores 2 --configfile config/demo.yaml     the offline demo on synthetic inputs
+#
+# Stages: retrieve -> prepare -> eligibility -> scoring -> yield -> sites -> sinks -> report.
+# See README.md and ../shared/DESIGN.md.
+
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/retrieve.smk"
+include: "workflow/rules/prepare.smk"
+
+
+rule all:
+    input:
+        f"{RES}/region.gpkg",
+        f"{RES}/grid/tiles.gpkg",
+    default_target: True
