@@ -389,3 +389,18 @@ def attributions(source_ids: Iterable[str]) -> list[str]:
     for sid in source_ids:
         seen.setdefault(get_source(sid).attribution, None)
     return list(seen)
+
+
+def weather_points(region_wgs84, spacing_deg: float) -> list[tuple[float, float]]:
+    """Reference-weather points ``(lat, lon)`` of the lattice within one spacing of the region.
+
+    ``region_wgs84`` is a shapely geometry in degrees. Every location in the region is within half a
+    diagonal step of a kept point, so the nearest-point lookup never leaves the kept set. Both the
+    retrieve rules and the demo generator use this list, so their file lists agree.
+    """
+    import shapely
+
+    lattice = weather_lattice(region_wgs84.bounds, spacing_deg)
+    points = shapely.points([(lon, lat) for lat, lon in lattice])
+    keep = shapely.distance(region_wgs84, points) <= spacing_deg
+    return [p for p, k in zip(lattice, keep, strict=True) if k]
