@@ -143,7 +143,7 @@ def _status_reason(resp: requests.Response, *, retries: int) -> str:
         first = resp.history[0]
         return (
             f"the server redirected (HTTP {first.status_code}) to {resp.url}, which answered "
-            f"{text}: the file it points to does not exist; {_GWA_HINT}"
+            f"{text}: the file it points to probably does not exist; {_GWA_HINT}"
         )
     if code == 404:
         return f"{text}: no file at this URL (check the tile name, version or layer)"
@@ -165,23 +165,32 @@ def _exception_reason(exc: BaseException, *, timeout_s: tuple[float, float], att
     """Explain a requests/urllib3 exception in words a user understands."""
     connect_s, read_s = timeout_s
     reason = exc
+    tries = ""
     # requests wraps urllib3's MaxRetryError; its ``reason`` is the last underlying error.
-    if exc.args and isinstance(exc.args[0], urllib3.exceptions.MaxRetryError):
-        reason = exc.args[0].reason or exc
-    tries = f" ({attempts} attempts)" if attempts > 1 else ""
+    inner = exc.args[0] if exc.args else None
+    if isinstance(inner, urllib3.exceptions.MaxRetryError):
+        reason = inner.reason or exc
+        tries = f" ({attempts} attempts)" if attempts > 1 else ""
+    elif isinstance(inner, urllib3.exceptions.HTTPError):
+        reason = inner
+    # NewConnectionError subclasses ConnectTimeoutError in urllib3 2: test it first.
+    if isinstance(reason, urllib3.exceptions.NewConnectionError):
+        return f"cannot connect ({reason}){tries}"
     if isinstance(reason, urllib3.exceptions.ConnectTimeoutError) or isinstance(exc, requests.ConnectTimeout):
         return f"timeout: no connection within {connect_s:g} s{tries}"
     if isinstance(reason, urllib3.exceptions.ReadTimeoutError) or isinstance(exc, requests.ReadTimeout):
         return f"timeout: the server sent nothing for {read_s:g} s{tries}"
-    if isinstance(reason, urllib3.exceptions.NewConnectionError):
-        return f"cannot connect ({reason}){tries}"
     if isinstance(exc, requests.TooManyRedirects):
         return "too many redirects"
     return f"{type(reason).__name__}: {reason}{tries}"
 
 
-def _verify_reason(exc: InputError) -> str:
-    return "verification failed: " + str(getattr(exc, "reason", exc))
+def _verify_reason(exc: InputError, tmp: Path) -> str:
+    """The reason of a failed check, with the temporary file's name replaced by words."""
+    reason = str(getattr(exc, "reason", exc))
+    for name in (tmp.absolute().as_posix(), str(tmp)):
+        reason = reason.replace(name, "the downloaded file")
+    return "verification failed: " + reason
 
 
 def _is_cached(dest: Path, verify: Verify | None) -> bool:
@@ -251,7 +260,10 @@ def _fetch_once(
                         fh.write(chunk)
                         bar.update(len(chunk))
             except requests.exceptions.ChunkedEncodingError as exc:
-                raise _BodyError(f"truncated: the connection closed early ({exc})") from exc
+                of = f" of {expected}" if expected is not None else ""
+                raise _BodyError(
+                    f"truncated: the connection closed after {resp.raw.tell()}{of} bytes"
+                ) from exc
             except requests.ConnectionError as exc:
                 raise _BodyError(
                     _exception_reason(exc, timeout_s=timeout_s, attempts=1) + " during the body"
@@ -264,7 +276,7 @@ def _fetch_once(
             try:
                 verify(tmp)
             except InputError as exc:
-                raise _failure(url, dest, _verify_reason(exc)) from exc
+                raise _failure(url, dest, _verify_reason(exc, tmp)) from exc
         os.replace(tmp, dest)
     finally:
         tmp.unlink(missing_ok=True)
@@ -521,8 +533,6 @@ def gdal_http_options(
         "GDAL_HTTP_RETRY_DELAY": f"{max(backoff_s, 0.0):g}",
         "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR",
         "GDAL_HTTP_MERGE_CONSECUTIVE_RANGES": "YES",
-        # A GET that stops after the headers instead of HEAD: works with pre-signed S3 URLs too.
-        "CPL_VSIL_CURL_USE_HEAD": "NO",
         "VSI_CACHE": "TRUE",
         "GDAL_HTTP_USERAGENT": _USER_AGENT,
     }
@@ -700,7 +710,7 @@ def read_window(
             try:
                 verify(tmp)
             except InputError as exc:
-                raise _failure(source, dest, _verify_reason(exc)) from exc
+                raise _failure(source, dest, _verify_reason(exc, tmp)) from exc
         os.replace(tmp, dest)
     finally:
         tmp.unlink(missing_ok=True)
