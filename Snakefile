@@ -13,10 +13,12 @@ configfile: "config/config.yaml"
 include: "workflow/rules/common.smk"
 include: "workflow/rules/retrieve.smk"
 include: "workflow/rules/prepare.smk"
+include: "workflow/rules/eligibility.smk"
 
 
 rule all:
     input:
         f"{RES}/region.gpkg",
         f"{RES}/grid/tiles.gpkg",
+        f"{OUT}/eligibility/summary.csv",
     default_target: True

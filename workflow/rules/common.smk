@@ -4,6 +4,8 @@
 import sys
 from pathlib import Path
 
+import geopandas as gpd
+
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
 
 from siting import grid as _grid  # noqa: E402
@@ -36,8 +38,11 @@ RES = f"resources/{RUN}"
 OUT = f"results/{RUN}"
 GRID = _grid.GridSpec(**config["grid"])
 
-REGION_BOUNDS = tuple(float(v) for v in _region["county"].total_bounds)
-TILES = [t.id for t in _grid.make_tiles(_region["county"].to_crs(GRID.crs).union_all(), GRID)]
+# Raw inputs must cover the region plus the tile halo (and two cells for slopes), in degrees.
+_outline = _region["county"].to_crs(GRID.crs).union_all()
+_cover = _outline.simplify(GRID.resolution_m).buffer(GRID.halo_m + 2 * GRID.resolution_m)
+REGION_BOUNDS = tuple(float(v) for v in gpd.GeoSeries([_cover], crs=GRID.crs).to_crs(4326).total_bounds)
+TILES = [t.id for t in _grid.make_tiles(_outline, GRID)]
 
 
 def raw(path):
@@ -53,3 +58,148 @@ def dem_tiles():
 def landcover_tiles():
     """(url, path) of every land-cover tile covering the region."""
     return [(url, raw(p)) for url, p in _sources.worldcover_tiles(config["data"]["landcover"], REGION_BOUNDS)]
+
+
+GWA_COUNTRY = "CHN"
+DATA_BASIS = "demo-synthetic" if DEMO else "real"
+PRESENCE_LAYERS = ["ecological_redline", "permanent_farmland", "coal_subsidence", "saline_land", "protected_areas"]
+DISTANCE_LAYERS = ["substations", "transmission_lines"]
+
+
+def gsa_files():
+    """{source id: raw path} of the Global Solar Atlas zips."""
+    return {sid: raw(_sources.get_source(sid).path) for sid in ("gsa_ghi", "gsa_dni", "gsa_pvout")}
+
+
+def gwa_files():
+    """{source id: raw path} of the windowed Global Wind Atlas layers at the configured height."""
+    window = _sources.gwa_window_label(REGION_BOUNDS)
+    height = config["data"]["wind_height_m"]
+    ids = ("gwa_wind_speed", "gwa_combined_weibull_a", "gwa_combined_weibull_k", "gwa_air_density")
+    return {
+        sid: raw(_sources.get_source(sid).path_for(country=GWA_COUNTRY, height=height, window=window))
+        for sid in ids
+    }
+
+
+def weather_files():
+    """{(lat, lon): raw path} of the hourly reference-weather files."""
+    src = _sources.get_source("nasa_power_hourly")
+    year = config["data"]["weather_year"]
+    outline = _region["county"].union_all()
+    return {
+        (lat, lon): raw(src.path_for(year=year, point=_sources.nasa_power_point_label(lat, lon)))
+        for lat, lon in _sources.weather_points(outline, config["data"]["weather_spacing_deg"])
+    }
+
+
+def user_layer_files(wildcards=None):
+    """{layer key: path} of the configured user vector layers."""
+    out = {}
+    for key, value in config["data"]["user_layers"].items():
+        if value:
+            out[key] = value if isinstance(value, str) else value["path"]
+    return out
+
+
+def _tile_bounds_wgs84(tile):
+    from siting.warp import tile_bounds_wgs84
+
+    transform, shape = _grid.tile_grid(tile, GRID)
+    return tile_bounds_wgs84(transform, shape, GRID.crs)
+
+
+def _overlapping(tile, all_tiles, lister):
+    wanted = {p for _, p in lister(_tile_bounds_wgs84(tile))}
+    return [p for _, p in all_tiles if p[len(RAW) + 1 :] in wanted]
+
+
+def dem_for_tile(wildcards):
+    """The DEM source tiles a grid tile (with halo) needs."""
+    return _overlapping(
+        wildcards.tile, dem_tiles(), lambda b: _sources.dem_tiles(config["data"]["dem"], b)
+    )
+
+
+def landcover_for_tile(wildcards):
+    """The land-cover source tiles a grid tile (with halo) needs."""
+    return _overlapping(
+        wildcards.tile,
+        landcover_tiles(),
+        lambda b: _sources.worldcover_tiles(config["data"]["landcover"], b),
+    )
+
+
+def climate_inputs():
+    """Named inputs of prepare_climate."""
+    return {**gsa_files(), **gwa_files()}
+
+
+def climate_members():
+    """Zip member suffix (or None) per climate input."""
+    return {
+        sid: _sources.get_source(sid).member if sid.startswith("gsa") else None for sid in climate_inputs()
+    }
+
+
+def tile_files(pattern):
+    """``pattern`` (with ``{tile}``) expanded over every tile of the region."""
+    return [pattern.format(tile=t) for t in TILES]
+
+
+GWA_WINDOW = _sources.gwa_window_bounds(REGION_BOUNDS)
+
+
+def downloads():
+    """{raw path: (source id, url)} of every file the run downloads."""
+    out = {}
+    dem_id, lc_id = config["data"]["dem"], config["data"]["landcover"]
+    out.update({p: (dem_id, url) for url, p in dem_tiles()})
+    out.update({p: (lc_id, url) for url, p in landcover_tiles()})
+    for sid, p in gsa_files().items():
+        out[p] = (sid, _sources.get_source(sid).url)
+    height = config["data"]["wind_height_m"]
+    for sid, p in gwa_files().items():
+        out[p] = (sid, _sources.get_source(sid).url_for(country=GWA_COUNTRY, height=height))
+    year = config["data"]["weather_year"]
+    power = _sources.get_source("nasa_power_hourly")
+    for (lat, lon), p in weather_files().items():
+        out[p] = ("nasa_power_hourly", power.url_for(lat=lat, lon=lon, year=year))
+    return out
+
+
+_DOWNLOADS = downloads()
+
+
+def download_pattern():
+    """Regex matching exactly the raw paths (relative to data.raw_dir) this run downloads."""
+    import re
+
+    return "|".join(re.escape(p[len(RAW) + 1 :]) for p in _DOWNLOADS)
+
+
+def download_source(wildcards):
+    """Catalogue id of the file being downloaded."""
+    return _DOWNLOADS[raw(wildcards.path)][0]
+
+
+def download_url(wildcards):
+    """URL of the file being downloaded."""
+    return _DOWNLOADS[raw(wildcards.path)][1]
+
+
+TECHNOLOGIES = ["pv", "wind"]
+
+
+def exclusion_rules(wildcards):
+    """Common rules then the technology's, as config dicts."""
+    return config["exclusions"]["common"] + config["exclusions"][wildcards.tech]
+
+
+def tech_tile_files(pattern):
+    """Input function: ``pattern`` (with ``{tech}`` and ``{tile}``) over every tile, for one technology."""
+
+    def files(wildcards):
+        return [pattern.format(tech=wildcards.tech, tile=t) for t in TILES]
+
+    return files

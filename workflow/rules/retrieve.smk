@@ -1,0 +1,64 @@
+# Retrieve: the public sources (downloaded, verified, cached), or - in a demo run - synthetic inputs
+# built offline in exactly the same file names and formats.
+
+
+def _demo_outputs():
+    """Every raw file the demo generator writes (the same paths the downloads use)."""
+    return (
+        [p for _, p in dem_tiles()]
+        + [p for _, p in landcover_tiles()]
+        + list(gsa_files().values())
+        + list(gwa_files().values())
+        + list(weather_files().values())
+        + list(user_layer_files().values())
+    )
+
+
+if DEMO:
+
+    rule build_demo_inputs:
+        output:
+            _demo_outputs(),
+        params:
+            raw_dir=RAW,
+            bounds=REGION_BOUNDS,
+            province=config["region"]["province"],
+            counties=config["region"]["counties"],
+            year=config["data"]["weather_year"],
+            weather_spacing_deg=config["data"]["weather_spacing_deg"],
+            gwa_height_m=config["data"]["wind_height_m"],
+            dem=config["data"]["dem"],
+            landcover=config["data"]["landcover"],
+        log:
+            f"logs/{RUN}/build_demo_inputs.log",
+        benchmark:
+            f"benchmarks/results/{RUN}/build_demo_inputs.tsv"
+        resources:
+            mem_mb=3000,
+        script:
+            "../scripts/build_demo_inputs.py"
+
+else:
+
+    rule retrieve_source:
+        output:
+            f"{RAW}/{{path}}",
+        wildcard_constraints:
+            path=download_pattern(),
+        params:
+            source=download_source,
+            url=download_url,
+            bounds=REGION_BOUNDS,
+            window=GWA_WINDOW,
+            offline=config["data"]["offline"],
+            download=config["download"],
+        message:
+            "Download {params.url}"
+        log:
+            f"logs/retrieve/{{path}}.log",
+        benchmark:
+            f"benchmarks/results/retrieve/{{path}}.tsv"
+        resources:
+            http=1,
+        script:
+            "../scripts/retrieve_source.py"

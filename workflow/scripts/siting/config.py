@@ -129,6 +129,19 @@ def check_consistency(config: Mapping[str, Any]) -> None:
             f"config key 'grid.tile_size_m': {grid['tile_size_m']} is not a multiple of "
             f"grid.resolution_m = {grid['resolution_m']}; choose a tile size that is"
         )
+    for tech in ("common", "pv", "wind"):
+        for i, rule in enumerate(config["exclusions"][tech]):
+            if rule["buffer_m"] > grid["halo_m"]:
+                raise ConfigError(
+                    f"config key 'exclusions.{tech}[{i}].buffer_m' (rule {rule['name']!r}): "
+                    f"{rule['buffer_m']} m is wider than grid.halo_m = {grid['halo_m']} m, so results would "
+                    "depend on tile edges; raise grid.halo_m to at least the largest buffer"
+                )
+    for tech in ("pv", "wind"):
+        names = [r["name"] for r in config["exclusions"]["common"] + config["exclusions"][tech]]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ConfigError(f"config key 'exclusions.{tech}': rule name(s) {dupes} used twice (with common)")
     ids = [b["id"] for b in config["bases"]["items"]]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:

@@ -761,3 +761,51 @@ def combine_exclusion_summaries(summaries: Sequence[pd.DataFrame]) -> pd.DataFra
     stacked = pd.concat([summary[columns] for summary in summaries])
     combined = stacked.groupby(level="zone_id", sort=True).sum()
     return _with_share(combined)
+
+
+def evaluate_tile(
+    layers: Mapping[str, np.ndarray],
+    rules: Sequence[ExclusionRule],
+    *,
+    zones: np.ndarray,
+    zone_ids: Sequence[int],
+    resolution_m: float,
+    core: tuple[slice, slice],
+    nodata: Mapping[str, float] | None = None,
+) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+    """Rules on a haloed tile, cropped to its core, with the per-zone summary of the core.
+
+    Parameters
+    ----------
+    layers : Mapping of str to numpy.ndarray
+        Tile layers *with* halo, so buffers see features beyond the tile edge.
+    rules : Sequence of ExclusionRule
+        Common rules first, then the technology's.
+    zones : numpy.ndarray of int
+        Zone id per cell (with halo; 0 = outside the region). Cells outside every zone are invalid.
+    zone_ids : Sequence of int
+        Zones to report.
+    resolution_m : float
+        Cell size [m].
+    core : tuple of slice
+        Row and column slices of the core within the haloed arrays.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray, pandas.DataFrame)
+        ``eligible`` as uint8 (1 eligible, 0 excluded, 255 outside the region), ``excluded_by``
+        (uint32), both of the core's shape, and :func:`summarise_exclusions` of the core.
+    """
+    valid = zones > 0
+    eligible, excluded_by = apply_rules(layers, rules, resolution_m=resolution_m, valid=valid, nodata=nodata)
+    eligible, excluded_by, zones_core = eligible[core], excluded_by[core], zones[core]
+    summary = summarise_exclusions(
+        excluded_by,
+        eligible,
+        zones_core,
+        zone_ids=zone_ids,
+        rule_names=[r.name for r in rules],
+        cell_area_km2=resolution_m**2 / 1e6,
+    )
+    out = np.where(zones_core > 0, eligible.astype("uint8"), np.uint8(255))
+    return out, excluded_by, summary

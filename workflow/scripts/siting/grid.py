@@ -161,3 +161,9 @@ def bounds_wgs84(geometry, crs: str, *, margin_deg: float = 0.0) -> tuple[float,
     """Bounds ``(w, s, e, n)`` in degrees of a geometry given in ``crs``, widened by ``margin_deg``."""
     west, south, east, north = gpd.GeoSeries([geometry], crs=crs).to_crs("EPSG:4326").total_bounds
     return (west - margin_deg, south - margin_deg, east + margin_deg, north + margin_deg)
+
+
+def tile_grid(tid: str, spec: GridSpec, *, halo: bool = True) -> tuple[Affine, tuple[int, int]]:
+    """Transform and ``(height, width)`` of the tile ``tid`` (with its halo by default)."""
+    transform, width, height = tile_transform(tile_for(*parse_tile_id(tid), spec), spec, halo=halo)
+    return transform, (height, width)

@@ -68,3 +68,218 @@ def write_json(obj: Any, path: str | Path) -> None:
 def read_json(path: str | Path) -> Any:
     """Read a JSON file written by :func:`write_json`."""
     return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------------------------------
+# Rasters
+# --------------------------------------------------------------------------------------------------
+
+DATA_BASIS_TAG = "DATA_BASIS"
+DEMO_BASIS = "demo-synthetic"
+
+
+def write_raster(
+    path: str | Path,
+    bands: Mapping[str, Any],
+    *,
+    transform: Any,
+    crs: str,
+    nodata: float | int | None,
+    tags: Mapping[str, str] | None = None,
+    cog: bool = False,
+) -> None:
+    """Write named bands (same shape and dtype) as a tiled, compressed GeoTIFF, atomically.
+
+    Band names go into the band descriptions (read back by :func:`read_raster`); ``tags`` become
+    dataset-level metadata (e.g. ``DATA_BASIS``). ``cog=True`` writes a Cloud-Optimized GeoTIFF.
+    """
+    import numpy as np
+    import rasterio
+
+    arrays = [np.asarray(a) for a in bands.values()]
+    height, width = arrays[0].shape
+    profile = {
+        "driver": "COG" if cog else "GTiff",
+        "width": width,
+        "height": height,
+        "count": len(arrays),
+        "dtype": arrays[0].dtype.name,
+        "crs": crs,
+        "transform": transform,
+        "nodata": nodata,
+        "compress": "deflate",
+    }
+    if cog:
+        profile.update(blocksize=512, overview_resampling="nearest")
+    else:
+        block = 256 if min(height, width) >= 256 else 16 * max(1, min(height, width) // 16)
+        profile.update(tiled=min(height, width) >= 16, blockxsize=block, blockysize=block, predictor=1)
+        if min(height, width) < 16:
+            profile.pop("blockxsize")
+            profile.pop("blockysize")
+    with atomic_path(path) as tmp, rasterio.open(tmp, "w", **profile) as dst:
+        for i, (name, arr) in enumerate(zip(bands, arrays, strict=True), start=1):
+            dst.write(arr, i)
+            dst.set_band_description(i, name)
+        if tags:
+            dst.update_tags(**{k: str(v) for k, v in tags.items()})
+
+
+def read_raster(path: str | Path, names: list[str] | None = None) -> tuple[dict[str, Any], dict]:
+    """Read bands by description; returns ``({name: array}, profile)`` (profile has ``tags``)."""
+    import rasterio
+
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path} does not exist; run the rule that writes it (snakemake {path})")
+    with rasterio.open(path) as src:
+        descriptions = [d or f"band{i}" for i, d in enumerate(src.descriptions, start=1)]
+        wanted = names or descriptions
+        missing = [n for n in wanted if n not in descriptions]
+        if missing:
+            raise InputError(f"{path} lacks band(s) {missing} (has {descriptions}); delete it and re-run")
+        arrays = {n: src.read(descriptions.index(n) + 1) for n in wanted}
+        profile = dict(src.profile)
+        profile["tags"] = src.tags()
+    return arrays, profile
+
+
+# --------------------------------------------------------------------------------------------------
+# User vector layers
+# --------------------------------------------------------------------------------------------------
+
+
+def user_layer_spec(value: Any) -> dict | None:
+    """Normalise a ``data.user_layers`` entry (None, a path, or a mapping) to a dict or None."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return {"path": value, "layer": None, "where": None}
+    return {"path": value["path"], "layer": value.get("layer"), "where": value.get("where")}
+
+
+def read_user_layer(
+    key: str, spec: Mapping[str, Any], *, crs: str, bounds: tuple[float, float, float, float] | None = None
+) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """Read a user vector layer (any format GDAL reads, any CRS) into ``crs``.
+
+    Invalid geometries are repaired (``make_valid``) and reported; features are filtered by
+    ``spec['where']`` (column → value or list of values). ``bounds`` (in ``crs``) limits the read.
+
+    Returns
+    -------
+    (GeoDataFrame, list of str)
+        The layer in ``crs`` and the notes to log (repairs, emptiness).
+
+    Raises
+    ------
+    InputError
+        Naming the config key when the file is missing, unreadable, has no CRS, or a filter column is absent.
+    """
+    import shapely
+    from pyproj import CRS as ProjCRS
+    from pyproj import Transformer
+
+    path = Path(spec["path"])
+    where = f"config key 'data.user_layers.{key}'"
+    if not path.exists():
+        raise InputError(f"{where}: file {path} does not exist; fix the path or set it to null to use the proxy")
+    try:
+        info = pyogrio.read_info(path, layer=spec.get("layer"))
+    except Exception as err:  # pyogrio raises several DataSourceError/DataLayerError types
+        raise InputError(f"{where}: cannot read {path} as a vector layer ({err})") from None
+    if not info.get("crs"):
+        raise InputError(f"{where}: {path} has no CRS; assign one (e.g. ogr2ogr -a_srs EPSG:4326)")
+    bbox = None
+    if bounds is not None:
+        t = Transformer.from_crs(ProjCRS.from_user_input(crs), ProjCRS.from_user_input(info["crs"]), always_xy=True)
+        bbox = t.transform_bounds(*bounds, densify_pts=21)
+    gdf = gpd.read_file(path, layer=spec.get("layer"), bbox=bbox, engine="pyogrio")
+    notes: list[str] = []
+    for column, values in (spec.get("where") or {}).items():
+        if column not in gdf.columns:
+            raise InputError(
+                f"{where}.where: column {column!r} not in {path} (columns: {list(gdf.columns)[:20]})"
+            )
+        values = values if isinstance(values, list) else [values]
+        gdf = gdf[gdf[column].isin(values)]
+    gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
+    invalid = ~gdf.geometry.is_valid
+    if invalid.any():
+        notes.append(f"{key}: repaired {int(invalid.sum())} invalid geometries in {path}")
+        gdf = gdf.copy()
+        gdf.loc[invalid, "geometry"] = shapely.make_valid(gdf.geometry[invalid].values)
+    gdf = gdf.to_crs(crs)
+    return gdf, notes
+
+
+def check_basis(paths: list[str | Path], *, data_basis: str) -> None:
+    """Refuse synthetic demo inputs in a real run (they carry ``DATA_BASIS=demo-synthetic``).
+
+    Raises
+    ------
+    InputError
+        Naming the first synthetic file found when ``data_basis`` is ``real``.
+    """
+    import rasterio
+
+    if data_basis != "real":
+        return
+    for p in paths:
+        p = str(p)
+        if p.endswith((".tif", ".tiff")) or p.startswith("/vsizip/"):
+            with rasterio.open(p) as src:
+                if src.tags().get(DATA_BASIS_TAG) == DEMO_BASIS:
+                    raise InputError(
+                        f"{p} is a synthetic demo file (DATA_BASIS=demo-synthetic) but run.demo is false; "
+                        "delete it and let the run download the real file, or set run.demo: true"
+                    )
+
+
+def write_csv(df: Any, path: str | Path, *, index: bool = False) -> None:
+    """Write a table as UTF-8 with BOM (Excel opens Chinese text intact), atomically."""
+    with atomic_path(path) as tmp:
+        df.to_csv(tmp, index=index, encoding="utf-8-sig")
+
+
+def read_csv(path: str | Path) -> Any:
+    """Read a table written by :func:`write_csv`."""
+    import pandas as pd
+
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path} does not exist; run the rule that writes it (snakemake {path})")
+    return pd.read_csv(path, encoding="utf-8-sig")
+
+
+def mosaic_to_cog(paths: list[str | Path], path: str | Path, *, tags: Mapping[str, str] | None = None) -> None:
+    """Assemble tile rasters (same grid, disjoint cores) into one Cloud-Optimized GeoTIFF, atomically.
+
+    The mosaic is written window by window (``rasterio.merge.merge(dst_path=…)``), so memory stays
+    bounded, then converted to COG with overviews.
+    """
+    import rasterio
+    import rasterio.shutil
+    from rasterio.merge import merge
+
+    with rasterio.open(paths[0]) as first:
+        descriptions = first.descriptions
+        nodata = first.nodata
+    with atomic_path(path) as tmp:
+        staging = tmp.with_name(tmp.stem + ".staging.tif")
+        try:
+            merge(
+                [str(p) for p in paths],
+                dst_path=staging,
+                nodata=nodata,
+                dst_kwds={"compress": "deflate", "tiled": True, "BIGTIFF": "IF_SAFER"},
+            )
+            with rasterio.open(staging, "r+") as dst:
+                for i, d in enumerate(descriptions, start=1):
+                    if d:
+                        dst.set_band_description(i, d)
+                if tags:
+                    dst.update_tags(**{k: str(v) for k, v in tags.items()})
+            rasterio.shutil.copy(staging, tmp, driver="COG", compress="deflate", overview_resampling="nearest")
+        finally:
+            staging.unlink(missing_ok=True)

@@ -1,0 +1,71 @@
+# Eligibility: config-driven exclusion rules per technology and tile, then province-wide assembly.
+
+
+rule compute_eligibility:
+    input:
+        terrain=f"{RES}/tiles/{{tile}}/terrain.tif",
+        landcover=f"{RES}/tiles/{{tile}}/landcover.tif",
+        climate=f"{RES}/tiles/{{tile}}/climate.tif",
+        vectors=f"{RES}/tiles/{{tile}}/vectors.tif",
+        distances=f"{RES}/tiles/{{tile}}/distances.tif",
+        zones=f"{RES}/tiles/{{tile}}/zones.tif",
+    output:
+        eligible=f"{OUT}/eligibility/tiles/{{tech}}/{{tile}}_eligible.tif",
+        excluded_by=f"{OUT}/eligibility/tiles/{{tech}}/{{tile}}_excluded_by.tif",
+        summary=f"{OUT}/eligibility/tiles/{{tech}}/{{tile}}_summary.csv",
+    wildcard_constraints:
+        tech="pv|wind",
+    params:
+        grid=config["grid"],
+        rules=exclusion_rules,
+        proxies=config["proxies"],
+        n_counties=len(_region["county"]),
+        data_basis=DATA_BASIS,
+    log:
+        f"logs/{RUN}/compute_eligibility/{{tech}}_{{tile}}.log",
+    benchmark:
+        f"benchmarks/results/{RUN}/compute_eligibility/{{tech}}_{{tile}}.tsv"
+    resources:
+        mem_mb=1500,
+    script:
+        "../scripts/compute_eligibility.py"
+
+
+rule assemble_eligibility:
+    input:
+        eligible=tech_tile_files(f"{OUT}/eligibility/tiles/{{tech}}/{{tile}}_eligible.tif"),
+        excluded_by=tech_tile_files(f"{OUT}/eligibility/tiles/{{tech}}/{{tile}}_excluded_by.tif"),
+        summaries=tech_tile_files(f"{OUT}/eligibility/tiles/{{tech}}/{{tile}}_summary.csv"),
+        region=rules.build_region.output.region,
+    output:
+        eligible=f"{OUT}/eligibility/{{tech}}_eligible.tif",
+        excluded_by=f"{OUT}/eligibility/{{tech}}_excluded_by.tif",
+        summary=f"{OUT}/eligibility/{{tech}}_summary.csv",
+        rules=f"{OUT}/eligibility/{{tech}}_rules.csv",
+    wildcard_constraints:
+        tech="pv|wind",
+    params:
+        technology="{tech}",
+        rules=exclusion_rules,
+        data_basis=DATA_BASIS,
+    log:
+        f"logs/{RUN}/assemble_eligibility/{{tech}}.log",
+    benchmark:
+        f"benchmarks/results/{RUN}/assemble_eligibility/{{tech}}.tsv"
+    resources:
+        mem_mb=3000,
+    script:
+        "../scripts/assemble_eligibility.py"
+
+
+rule summarise_eligibility:
+    input:
+        expand(f"{OUT}/eligibility/{{tech}}_summary.csv", tech=TECHNOLOGIES),
+    output:
+        f"{OUT}/eligibility/summary.csv",
+    log:
+        f"logs/{RUN}/summarise_eligibility.log",
+    benchmark:
+        f"benchmarks/results/{RUN}/summarise_eligibility.tsv"
+    script:
+        "../scripts/summarise_eligibility.py"
