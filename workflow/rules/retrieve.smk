@@ -17,13 +17,13 @@ def _demo_outputs():
 if DEMO:
 
     rule build_demo_inputs:
+        input:
+            region=f"{RES}/region.gpkg",
         output:
             _demo_outputs(),
         params:
             raw_dir=RAW,
             bounds=REGION_BOUNDS,
-            province=config["region"]["province"],
-            counties=config["region"]["counties"],
             year=config["data"]["weather_year"],
             weather_spacing_deg=config["data"]["weather_spacing_deg"],
             gwa_height_m=config["data"]["wind_height_m"],
