@@ -481,3 +481,14 @@ def test_sensitivity_without_common_cells():
     assert table["top_km2"].tolist() == [0.0, 0.0]
     assert table["threshold_score"].isna().all()
     assert table["overlap_share"].isna().all()
+
+
+def test_uint8_eligibility_counts_only_one():
+    layers, _, categories = _tile()
+    eligible = np.array([[1, 0, 255, 1, 255, 0]], dtype=np.uint8)  # evaluate_tile's raster
+    score = score_tile(layers, eligible, categories, technology="pv", cfg=_pv_cfg({"ghi_kwh_m2_day": 1.0}))
+    np.testing.assert_array_equal(~np.isnan(score[0]), [True, False, False, True, False, False])
+    table = summarise_scores(
+        score, eligible, categories, np.ones((1, 6), int), zone_ids=[1], cell_area_km2=1.0
+    )
+    assert table.loc[1, "eligible_km2"] == 2.0

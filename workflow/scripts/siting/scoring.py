@@ -519,6 +519,12 @@ def required_layers(cfg: Mapping[str, Any], technology: str, *, weight_set: str 
     return {layer for name, w in tech["weights"].items() if w > 0 for layer in CRITERIA[name].layers}
 
 
+def _as_eligible(eligible: np.ndarray) -> np.ndarray:
+    """Boolean eligibility; an integer raster counts only 1 (the on-disk uint8 has 255 = outside)."""
+    eligible = np.asarray(eligible)
+    return eligible if eligible.dtype == bool else eligible == 1
+
+
 # --- criteria -------------------------------------------------------------------------------
 
 
@@ -633,8 +639,10 @@ def score_tile(
     layers : Mapping of str to numpy.ndarray or None
         The tile's layers by name (see :data:`CRITERIA`), 2-D, same shape as ``eligible``.
         Only the layers of criteria with a weight > 0 are read.
-    eligible : numpy.ndarray of bool
-        Eligibility of ``technology``; other cells get NaN.
+    eligible : numpy.ndarray of bool or uint8
+        Eligibility of ``technology``; other cells get NaN. An integer raster (the uint8 of
+        :func:`siting.eligibility.evaluate_tile`: 1 eligible, 0 excluded, 255 outside) counts
+        only the value 1 as eligible.
     categories : numpy.ndarray of uint8, or None
         Land categories (:func:`siting.categories.land_categories`) for the bonuses; cells
         with code 0 get NaN. None = no bonuses.
@@ -656,7 +664,7 @@ def score_tile(
         When the config is invalid or a weighted criterion's layer is not available.
     """
     tech = technology_config(cfg or {}, technology, weight_set=weight_set)
-    eligible = np.asarray(eligible, dtype=bool)
+    eligible = _as_eligible(eligible)
     shape = eligible.shape
     if categories is not None and np.shape(categories) != shape:
         raise ValueError(f"categories has shape {np.shape(categories)}, eligible {shape}")
@@ -714,8 +722,8 @@ def summarise_scores(
     ----------
     scores : numpy.ndarray of float32
         From :func:`score_tile`, cropped to the tile core (no halo).
-    eligible : numpy.ndarray of bool
-        Eligibility of the same technology, same window.
+    eligible : numpy.ndarray of bool or uint8
+        Eligibility of the same technology, same window (integer rasters: only 1 is eligible).
     categories : numpy.ndarray of uint8
         Land categories, same window.
     zones : numpy.ndarray of int, or Sequence of them
@@ -739,7 +747,7 @@ def summarise_scores(
         :func:`finish_score_summaries`.
     """
     scores = np.asarray(scores, dtype=np.float32)
-    eligible = np.asarray(eligible, dtype=bool)
+    eligible = _as_eligible(eligible)
     categories = np.asarray(categories)
     if not scores.shape == eligible.shape == categories.shape:
         raise ValueError(
