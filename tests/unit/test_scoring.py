@@ -36,7 +36,9 @@ from siting.scoring import (
     validate_scoring_config,
 )
 
-PROPOSAL = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "proposals" / "scoring.yaml"
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
+CONFIG = ROOT / "config" / "config.yaml"
 
 
 def _pv_cfg(weights, **criteria):
@@ -437,17 +439,19 @@ def test_sensitivity_ties_and_cells_not_scored_under_every_set():
 # --- the config proposal ----------------------------------------------------------------------
 
 
-def test_proposal_schema_validates_block_and_defaults_match_the_modules():
+def test_schema_validates_config_block_and_defaults_match_the_modules():
     jsonschema = pytest.importorskip("jsonschema")
     from siting.config import _DefaultFillingValidator
 
-    fragments, block = yaml.safe_load_all(PROPOSAL.read_text(encoding="utf-8"))
+    full = yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))
+    config = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
+    block = {key: config[key] for key in ("categories", "scoring")}
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$defs": fragments["$defs"],
+        "$defs": full["$defs"],
         "type": "object",
         "additionalProperties": False,
-        "properties": fragments["properties"],
+        "properties": {key: full["properties"][key] for key in ("categories", "scoring")},
     }
     jsonschema.Draft202012Validator.check_schema(schema)
     validator = _DefaultFillingValidator(schema)

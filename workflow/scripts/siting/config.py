@@ -102,13 +102,14 @@ def validate_config(config: Mapping[str, Any], schema: Mapping[str, Any] | None 
     schema = load_schema() if schema is None else schema
     filled = copy.deepcopy(dict(config))
     validator = _DefaultFillingValidator(schema)
-    errors = sorted(validator.iter_errors(filled), key=lambda e: (len(list(e.absolute_path)), e.path))
-    if errors:
-        best = jsonschema.exceptions.best_match(errors)
-        raise ConfigError(_describe(best))
-    # Second pass so that defaults inside freshly defaulted objects are filled as well.
-    for error in validator.iter_errors(filled):
-        raise ConfigError(_describe(error))
+    # Defaults inside freshly defaulted objects need another pass; stop when nothing changes.
+    for _ in range(8):
+        before = copy.deepcopy(filled)
+        errors = list(validator.iter_errors(filled))
+        if errors:
+            raise ConfigError(_describe(jsonschema.exceptions.best_match(errors)))
+        if filled == before:
+            break
     check_consistency(filled)
     return filled
 
@@ -142,6 +143,17 @@ def check_consistency(config: Mapping[str, Any]) -> None:
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ConfigError(f"config key 'exclusions.{tech}': rule name(s) {dupes} used twice (with common)")
+    from siting.categories import validate_categories_config
+    from siting.scoring import validate_scoring_config
+
+    validate_categories_config(config["categories"])
+    validate_scoring_config(config["scoring"], builtup_saturation_m=grid["halo_m"])
+    margin = config["categories"]["coal_subsidence"]["margin_m"]
+    if margin > grid["halo_m"]:
+        raise ConfigError(
+            f"config key 'categories.coal_subsidence.margin_m': {margin} m is wider than grid.halo_m = "
+            f"{grid['halo_m']} m; raise grid.halo_m or lower the margin"
+        )
     ids = [b["id"] for b in config["bases"]["items"]]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
