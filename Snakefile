@@ -14,6 +14,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/retrieve.smk"
 include: "workflow/rules/prepare.smk"
 include: "workflow/rules/eligibility.smk"
+include: "workflow/rules/scoring.smk"
 
 
 rule all:
@@ -21,4 +22,7 @@ rule all:
         f"{RES}/region.gpkg",
         f"{RES}/grid/tiles.gpkg",
         f"{OUT}/eligibility/summary.csv",
+        f"{OUT}/summary/categories.csv",
+        f"{OUT}/summary/scores.csv",
+        f"{OUT}/summary/sensitivity.csv",
     default_target: True

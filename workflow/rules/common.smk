@@ -62,8 +62,15 @@ def landcover_tiles():
 
 GWA_COUNTRY = "CHN"
 DATA_BASIS = "demo-synthetic" if DEMO else "real"
-PRESENCE_LAYERS = ["ecological_redline", "permanent_farmland", "coal_subsidence", "saline_land", "protected_areas"]
-DISTANCE_LAYERS = ["substations", "transmission_lines"]
+PRESENCE_LAYERS = [
+    "ecological_redline",
+    "permanent_farmland",
+    "coal_subsidence",
+    "saline_land",
+    "protected_areas",
+    "mining_areas",
+]
+DISTANCE_LAYERS = {"substations": "distance_substation_m", "transmission_lines": "distance_line_m"}
 
 
 def gsa_files():
@@ -93,10 +100,21 @@ def weather_files():
     }
 
 
+def vector_layers():
+    """{layer key: user-layer spec} of the vector layers to rasterise (None = not configured).
+
+    Without a coal-subsidence survey, the mining polygons of Maus et al. (downloaded) feed its proxy.
+    """
+    layers = dict(config["data"]["user_layers"])
+    if layers.get("coal_subsidence") is None and not DEMO:
+        layers["mining_areas"] = raw(_sources.get_source("mining_maus2022").path)
+    return layers
+
+
 def user_layer_files(wildcards=None):
-    """{layer key: path} of the configured user vector layers."""
+    """{layer key: path} of the configured vector layers (inputs of prepare_vectors)."""
     out = {}
-    for key, value in config["data"]["user_layers"].items():
+    for key, value in vector_layers().items():
         if value:
             out[key] = value if isinstance(value, str) else value["path"]
     return out
@@ -165,6 +183,9 @@ def downloads():
     power = _sources.get_source("nasa_power_hourly")
     for (lat, lon), p in weather_files().items():
         out[p] = ("nasa_power_hourly", power.url_for(lat=lat, lon=lon, year=year))
+    mining = vector_layers().get("mining_areas")
+    if mining:
+        out[mining] = ("mining_maus2022", _sources.get_source("mining_maus2022").url)
     return out
 
 
@@ -203,3 +224,14 @@ def tech_tile_files(pattern):
         return [pattern.format(tech=wildcards.tech, tile=t) for t in TILES]
 
     return files
+
+
+def tile_layer_files():
+    """Named prepared rasters of the tile ``{tile}`` (inputs of the per-tile analysis rules)."""
+    names = ("terrain", "landcover", "climate", "vectors", "distances", "zones")
+    return {name: f"{RES}/tiles/{{tile}}/{name}.tif" for name in names}
+
+
+def all_tech_tile_files(pattern):
+    """``pattern`` (with ``{tech}`` and ``{tile}``) over every technology and tile."""
+    return [pattern.format(tech=tech, tile=t) for tech in TECHNOLOGIES for t in TILES]

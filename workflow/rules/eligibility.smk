@@ -3,12 +3,7 @@
 
 rule compute_eligibility:
     input:
-        terrain=f"{RES}/tiles/{{tile}}/terrain.tif",
-        landcover=f"{RES}/tiles/{{tile}}/landcover.tif",
-        climate=f"{RES}/tiles/{{tile}}/climate.tif",
-        vectors=f"{RES}/tiles/{{tile}}/vectors.tif",
-        distances=f"{RES}/tiles/{{tile}}/distances.tif",
-        zones=f"{RES}/tiles/{{tile}}/zones.tif",
+        **tile_layer_files(),
     output:
         eligible=f"{OUT}/eligibility/tiles/{{tech}}/{{tile}}_eligible.tif",
         excluded_by=f"{OUT}/eligibility/tiles/{{tech}}/{{tile}}_excluded_by.tif",

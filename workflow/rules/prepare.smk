@@ -106,7 +106,7 @@ rule prepare_vectors:
     params:
         grid=config["grid"],
         data_basis=DATA_BASIS,
-        user_layers=config["data"]["user_layers"],
+        user_layers=vector_layers(),
         presence_layers=PRESENCE_LAYERS,
         distance_layers=DISTANCE_LAYERS,
     log:

@@ -14,7 +14,7 @@ with script_logging(snakemake) as log:
     by_zone = eligibility.combine_exclusion_summaries([io.read_csv(f).set_index("zone_id") for f in inp.summaries])
     by_zone = by_zone.reset_index()
     region = {name: io.read_gpkg_layer(inp.region, name) for name in ("province", "city", "county", "base")}
-    value_columns = [c for c in by_zone.columns if c.endswith("_km2")]
+    value_columns = [c for c in by_zone.columns if "_km2" in c]
     table = zones.roll_up(by_zone, value_columns=value_columns, **region)
     table["eligible_share"] = (table["eligible_km2"] / table["total_km2"]).where(table["total_km2"] > 0)
     table.insert(0, "technology", p.technology)

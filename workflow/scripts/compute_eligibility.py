@@ -7,15 +7,8 @@ with script_logging(snakemake) as log:
     p, inp = snakemake.params, snakemake.input
     spec = grid.GridSpec(**p.grid)
     rules = [eligibility.ExclusionRule.from_config(r) for r in p.rules]
-    terrain, profile = io.read_raster(inp.terrain)
-    landcover = io.read_raster(inp.landcover)[0]["landcover"]
-    climate, _ = io.read_raster(inp.climate)
-    vectors, vprofile = io.read_raster(inp.vectors)
-    distances, _ = io.read_raster(inp.distances)
-    zones = io.read_raster(inp.zones)[0]["county_zone"]
-    named, sources = layers.constraint_layers(terrain=terrain, landcover=landcover, climate=climate,
-                                              vectors=vectors, vector_tags=vprofile["tags"],
-                                              distances=distances, proxies=p.proxies)
+    named, sources, _ = layers.read_tile_layers(inp, proxies=p.proxies)
+    zones = named.pop("county_zone")
     for key, source in sources.items():
         log.info("layer %s: %s", key, source)
     eligible, excluded_by, summary = eligibility.evaluate_tile(

@@ -9,8 +9,8 @@ with script_logging(snakemake) as log:
     transform, shape = grid.tile_grid(snakemake.wildcards.tile, spec)
     paths = {}
     for key, member in p.members.items():
-        paths[key] = verify.raster_gdal_path(snakemake.input[key], member=member)
-        verify.check_raster(paths[key], expected_crs="EPSG:4326")
+        info = verify.check_raster(snakemake.input[key], expected_crs="EPSG:4326", member=member)
+        paths[key] = info["gdal_path"]
     io.check_basis(list(paths.values()), data_basis=p.data_basis)
     log.info("tile %s: climate layers %s", snakemake.wildcards.tile, ", ".join(paths))
     bands = prepare.climate_layers(paths, transform=transform, shape=shape, crs=spec.crs)

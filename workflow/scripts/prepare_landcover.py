@@ -7,9 +7,8 @@ with script_logging(snakemake) as log:
     p = snakemake.params
     spec = grid.GridSpec(**p.grid)
     transform, shape = grid.tile_grid(snakemake.wildcards.tile, spec)
-    paths = [verify.raster_gdal_path(f) for f in snakemake.input.landcover]
-    for path in paths:
-        verify.check_raster(path, expected_crs="EPSG:4326", dtype="uint8")
+    paths = [verify.check_raster(f, expected_crs="EPSG:4326", dtype="uint8")["gdal_path"]
+             for f in snakemake.input.landcover]
     io.check_basis(paths, data_basis=p.data_basis)
     log.info("tile %s: %d land-cover source tile(s)", snakemake.wildcards.tile, len(paths))
     bands = prepare.landcover_layer(paths, transform=transform, shape=shape, crs=spec.crs)

@@ -7,9 +7,7 @@ with script_logging(snakemake) as log:
     p = snakemake.params
     spec = grid.GridSpec(**p.grid)
     transform, shape = grid.tile_grid(snakemake.wildcards.tile, spec)
-    dem = [verify.raster_gdal_path(f) for f in snakemake.input.dem]
-    for path in dem:
-        verify.check_raster(path, expected_crs="EPSG:4326")
+    dem = [verify.check_raster(f, expected_crs="EPSG:4326")["gdal_path"] for f in snakemake.input.dem]
     io.check_basis(dem, data_basis=p.data_basis)
     log.info("tile %s: %d DEM source tile(s), %s cells", snakemake.wildcards.tile, len(dem), shape)
     bands = prepare.terrain_layers(dem, transform=transform, shape=shape, crs=spec.crs)

@@ -12,7 +12,7 @@ with script_logging(snakemake) as log:
     height, width = shape
     bounds = (transform.c, transform.f + height * transform.e, transform.c + width * transform.a, transform.f)
     presence, distances, tags = {}, {}, {io.DATA_BASIS_TAG: p.data_basis}
-    for key in p.presence_layers + p.distance_layers:
+    for key in [*p.presence_layers, *p.distance_layers]:
         spec_ = io.user_layer_spec(p.user_layers.get(key))
         if spec_ is None:
             tags[f"{key.upper()}_SOURCE"] = "not configured"
@@ -28,7 +28,7 @@ with script_logging(snakemake) as log:
             presence[key] = (np.zeros(shape, "uint8") if gdf is None
                              else prepare.rasterize_presence(gdf, transform=transform, shape=shape))
         else:
-            distances[f"distance_{key}_m"] = (np.full(shape, np.nan, "float32") if gdf is None
+            distances[p.distance_layers[key]] = (np.full(shape, np.nan, "float32") if gdf is None
                                               else prepare.distance_to_features_m(gdf, transform=transform,
                                                                                   shape=shape))
     county = io.read_gpkg_layer(snakemake.input.region, "county").to_crs(spec.crs)

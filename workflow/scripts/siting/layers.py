@@ -98,3 +98,78 @@ def constraint_layers(
             layers[key] = np.zeros_like(landcover)
             sources[key] = "none (layer not configured, no proxy): excludes nothing"
     return layers, sources
+
+
+def builtup_distance_m(
+    landcover: np.ndarray, *, resolution_m: float, cap_m: float, builtup_classes: tuple[int, ...] = (50,)
+) -> np.ndarray:
+    """Distance [m] from each cell centre to the nearest built-up cell, capped at ``cap_m``.
+
+    Computed on the haloed tile, so it is exact up to the halo width; beyond that it saturates at
+    ``cap_m`` (the scoring config keeps its built-up mappings within the halo).
+    """
+    from scipy.ndimage import distance_transform_edt
+
+    builtup = np.isin(landcover, builtup_classes)
+    if not builtup.any():
+        return np.full(landcover.shape, cap_m, dtype="float32")
+    dist = distance_transform_edt(~builtup, sampling=resolution_m)
+    return np.minimum(dist, cap_m).astype("float32")
+
+
+def category_layers(named: Mapping[str, np.ndarray], sources: Mapping[str, str]) -> dict[str, np.ndarray | None]:
+    """The layers :func:`siting.categories.land_categories` reads, None where not available.
+
+    User surveys count only when configured (``sources`` says ``user: …``); the mining polygons
+    (subsidence proxy) and HWSD salinity when prepared.
+    """
+
+    def user(key: str) -> np.ndarray | None:
+        return named[key] if sources.get(key, "").startswith("user") else None
+
+    return {
+        "landcover": named["landcover"],
+        "slope_deg": named["slope_deg"],
+        "elevation_m": named["elevation_m"],
+        "coal_subsidence_user": user("coal_subsidence"),
+        "saline_land_user": user("saline_land"),
+        "mining_areas": user("mining_areas") if "mining_areas" in named else None,
+        "salinity_ds_m": named.get("salinity_ds_m"),
+        "ecological_redline": named["ecological_redline"],
+        "permanent_farmland": named["permanent_farmland"],
+    }
+
+
+def read_tile_layers(paths: Mapping[str, str], *, proxies: Mapping[str, Any]) -> tuple[dict, dict, dict]:
+    """Read a tile's prepared rasters and assemble the named layers with proxies.
+
+    Parameters
+    ----------
+    paths
+        ``terrain``, ``landcover``, ``climate``, ``vectors``, ``distances``, ``zones`` GeoTIFFs of one tile.
+    proxies
+        The ``proxies`` config section.
+
+    Returns
+    -------
+    (dict, dict, dict)
+        Named layers (haloed), the source of each user/proxy layer, and the terrain raster's profile.
+    """
+    from siting import io
+
+    terrain, profile = io.read_raster(paths["terrain"])
+    landcover = io.read_raster(paths["landcover"])[0]["landcover"]
+    climate, _ = io.read_raster(paths["climate"])
+    vectors, vprofile = io.read_raster(paths["vectors"])
+    distances, _ = io.read_raster(paths["distances"])
+    named, sources = constraint_layers(
+        terrain=terrain,
+        landcover=landcover,
+        climate=climate,
+        vectors=vectors,
+        vector_tags=vprofile["tags"],
+        distances=distances,
+        proxies=proxies,
+    )
+    named["county_zone"] = io.read_raster(paths["zones"])[0]["county_zone"]
+    return named, sources, profile

@@ -1,0 +1,111 @@
+# Scoring: land categories per tile, 0-100 scores per technology and tile, summaries and sensitivity.
+
+
+rule compute_categories:
+    input:
+        **tile_layer_files(),
+    output:
+        categories=f"{OUT}/categories/tiles/{{tile}}.tif",
+        summary=f"{OUT}/categories/tiles/{{tile}}_summary.csv",
+    params:
+        grid=config["grid"],
+        proxies=config["proxies"],
+        categories=config["categories"],
+        n_counties=len(_region["county"]),
+        data_basis=DATA_BASIS,
+    log:
+        f"logs/{RUN}/compute_categories/{{tile}}.log",
+    benchmark:
+        f"benchmarks/results/{RUN}/compute_categories/{{tile}}.tsv"
+    resources:
+        mem_mb=1500,
+    script:
+        "../scripts/compute_categories.py"
+
+
+rule compute_scores:
+    input:
+        **tile_layer_files(),
+        eligible=rules.compute_eligibility.output.eligible,
+        categories=rules.compute_categories.output.categories,
+    output:
+        scores=f"{OUT}/scores/tiles/{{tech}}/{{tile}}.tif",
+        summary=f"{OUT}/scores/tiles/{{tech}}/{{tile}}_summary.csv",
+    wildcard_constraints:
+        tech="pv|wind",
+    params:
+        grid=config["grid"],
+        proxies=config["proxies"],
+        scoring=config["scoring"],
+        n_counties=len(_region["county"]),
+        data_basis=DATA_BASIS,
+    log:
+        f"logs/{RUN}/compute_scores/{{tech}}_{{tile}}.log",
+    benchmark:
+        f"benchmarks/results/{RUN}/compute_scores/{{tech}}_{{tile}}.tsv"
+    resources:
+        mem_mb=2000,
+    script:
+        "../scripts/compute_scores.py"
+
+
+rule assemble_categories:
+    input:
+        categories=tile_files(f"{OUT}/categories/tiles/{{tile}}.tif"),
+        summaries=tile_files(f"{OUT}/categories/tiles/{{tile}}_summary.csv"),
+        region=rules.build_region.output.region,
+    output:
+        categories=f"{OUT}/categories/land_categories.tif",
+        summary=f"{OUT}/summary/categories.csv",
+    params:
+        data_basis=DATA_BASIS,
+    log:
+        f"logs/{RUN}/assemble_categories.log",
+    benchmark:
+        f"benchmarks/results/{RUN}/assemble_categories.tsv"
+    resources:
+        mem_mb=3000,
+    script:
+        "../scripts/assemble_categories.py"
+
+
+rule assemble_scores:
+    input:
+        scores=all_tech_tile_files(f"{OUT}/scores/tiles/{{tech}}/{{tile}}.tif"),
+        summaries=all_tech_tile_files(f"{OUT}/scores/tiles/{{tech}}/{{tile}}_summary.csv"),
+        region=rules.build_region.output.region,
+    output:
+        pv_score=f"{OUT}/scores/pv_score.tif",
+        wind_score=f"{OUT}/scores/wind_score.tif",
+        summary=f"{OUT}/summary/scores.csv",
+        bases=f"{OUT}/summary/bases.csv",
+    params:
+        technologies=TECHNOLOGIES,
+        data_basis=DATA_BASIS,
+    log:
+        f"logs/{RUN}/assemble_scores.log",
+    benchmark:
+        f"benchmarks/results/{RUN}/assemble_scores.tsv"
+    resources:
+        mem_mb=3000,
+    script:
+        "../scripts/assemble_scores.py"
+
+
+rule compare_weight_sets:
+    input:
+        all_tech_tile_files(f"{OUT}/scores/tiles/{{tech}}/{{tile}}.tif"),
+    output:
+        f"{OUT}/summary/sensitivity.csv",
+    params:
+        technologies=TECHNOLOGIES,
+        weight_sets=list(config["scoring"]["weight_sets"]),
+        top_share=config["scoring"]["top_share"],
+        cell_area_km2=GRID.cell_area_km2,
+        data_basis=DATA_BASIS,
+    log:
+        f"logs/{RUN}/compare_weight_sets.log",
+    benchmark:
+        f"benchmarks/results/{RUN}/compare_weight_sets.tsv"
+    script:
+        "../scripts/compare_weight_sets.py"
