@@ -15,6 +15,7 @@ include: "workflow/rules/retrieve.smk"
 include: "workflow/rules/prepare.smk"
 include: "workflow/rules/eligibility.smk"
 include: "workflow/rules/scoring.smk"
+include: "workflow/rules/report.smk"
 
 
 rule all:
@@ -25,4 +26,5 @@ rule all:
         f"{OUT}/summary/categories.csv",
         f"{OUT}/summary/scores.csv",
         f"{OUT}/summary/sensitivity.csv",
+        f"{OUT}/maps/overview.html",
     default_target: True

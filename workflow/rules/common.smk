@@ -235,3 +235,14 @@ def tile_layer_files():
 def all_tech_tile_files(pattern):
     """``pattern`` (with ``{tech}`` and ``{tile}``) over every technology and tile."""
     return [pattern.format(tech=tech, tile=t) for tech in TECHNOLOGIES for t in TILES]
+
+
+def source_ids():
+    """Catalogue ids of the data sources this run uses (for attributions and provenance)."""
+    ids = [config["data"]["dem"], config["data"]["landcover"], *gsa_files(), *gwa_files(), "nasa_power_hourly", "cnmaps"]
+    if "mining_areas" in vector_layers():
+        ids.append("mining_maus2022")
+    return ids
+
+
+SOURCE_IDS = source_ids()
