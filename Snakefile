@@ -7,7 +7,7 @@
 # See README.md and ../shared/DESIGN.md.
 
 
-configfile: "config/config.yaml"
+configfile: f"{workflow.basedir}/config/config.yaml"
 
 
 include: "workflow/rules/common.smk"

@@ -1,0 +1,144 @@
+"""The whole DAG on the tiny config (two counties, 500 m grid, synthetic inputs), run in a temp folder.
+
+Checks outputs and labels, that a second run does nothing, that editing one exclusion rule reruns only
+what depends on it, that results do not depend on the tile size, and that bad config stops cleanly.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pyogrio
+import pytest
+import rasterio
+import yaml
+
+pytestmark = pytest.mark.workflow
+
+ROOT = Path(__file__).resolve().parents[2]
+TINY = ROOT / "tests" / "config" / "tiny.yaml"
+SNAKEMAKE = Path(sys.executable).with_name("snakemake")
+
+
+def snakemake(workdir: Path, *args: str, configfiles: list[Path] = (), check: bool = True):
+    cmd = [str(SNAKEMAKE), "--snakefile", str(ROOT / "Snakefile"), "--directory", str(workdir), "--cores", "2"]
+    cmd += list(args)
+    if configfiles:  # last: --configfile takes every argument after it
+        cmd += ["--configfile", *map(str, configfiles)]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+    if check and result.returncode != 0:
+        raise AssertionError(f"snakemake failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
+    return result
+
+
+def overlay(tmp: Path, name: str, data: dict) -> Path:
+    path = tmp / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory) -> Path:
+    workdir = tmp_path_factory.mktemp("tiny")
+    snakemake(workdir, configfiles=[TINY])
+    return workdir
+
+
+def test_region_grid_and_outputs_exist(run):
+    region = run / "resources/tiny/region.gpkg"
+    assert [name for name, _ in pyogrio.list_layers(region)] == ["province", "city", "county", "base"]
+    county = pyogrio.read_dataframe(region, layer="county")
+    assert sorted(county["adcode"]) == [140212, 140226]
+    for path in [
+        "results/tiny/eligibility/summary.csv",
+        "results/tiny/eligibility/pv_eligible.tif",
+        "results/tiny/eligibility/wind_excluded_by.tif",
+        "results/tiny/summary/categories.csv",
+        "results/tiny/summary/scores.csv",
+        "results/tiny/summary/sensitivity.csv",
+        "results/tiny/maps/overview.html",
+    ]:
+        assert (run / path).stat().st_size > 0, path
+
+
+def test_outputs_say_they_are_synthetic(run):
+    with rasterio.open(run / "results/tiny/eligibility/pv_eligible.tif") as src:
+        assert src.tags()["DATA_BASIS"] == "demo-synthetic"
+        assert src.crs.to_proj4().startswith("+proj=aea")
+    summary = pd.read_csv(run / "results/tiny/eligibility/summary.csv", encoding="utf-8-sig")
+    assert set(summary["data_basis"]) == {"demo-synthetic"}
+    html = (run / "results/tiny/maps/overview.html").read_text(encoding="utf-8")
+    assert "demo-synthetic" in html or "合成" in html
+
+
+def test_eligibility_summary_and_excluded_by_decode(run):
+    summary = pd.read_csv(run / "results/tiny/eligibility/summary.csv", encoding="utf-8-sig")
+    province = summary[summary["level"] == "province"].set_index("technology")
+    counties = summary[summary["level"] == "county"].groupby("technology")["eligible_km2"].sum()
+    assert province["eligible_km2"].to_dict() == pytest.approx(counties.to_dict())
+    assert (province["eligible_km2"] > 0).all() and (province["eligible_share"] < 1).all()
+    rules = pd.read_csv(run / "results/tiny/eligibility/pv_rules.csv", encoding="utf-8-sig")
+    with rasterio.open(run / "results/tiny/eligibility/pv_excluded_by.tif") as src:
+        bits = src.read(1)
+    from siting.eligibility import decode_excluded_by
+
+    names = set()
+    for value in set(bits.ravel().tolist()) - {0}:
+        names.update(decode_excluded_by(value, list(rules["rule"])))
+    assert names <= set(rules["rule"]) and "permanent_farmland" in names
+
+
+def test_second_run_has_nothing_to_do(run):
+    result = snakemake(run, "-n", configfiles=[TINY])
+    assert "Nothing to be done" in result.stdout + result.stderr
+
+
+def test_editing_one_pv_rule_reruns_only_what_depends_on_it(run, tmp_path):
+    config = yaml.safe_load((ROOT / "config/config.yaml").read_text(encoding="utf-8"))
+    pv_rules = config["exclusions"]["pv"]
+    for rule in pv_rules:
+        if rule["name"] == "slope_pv":
+            rule["above"] = 10
+    edited = overlay(tmp_path, "edited", {"exclusions": {"pv": pv_rules}})
+    result = snakemake(run, "-n", configfiles=[TINY, edited])
+    out = result.stdout
+    assert "compute_eligibility" in out and "assemble_eligibility" in out
+    for untouched in ("build_demo_inputs", "prepare_terrain", "prepare_landcover", "prepare_vectors", "build_grid"):
+        assert f"rule {untouched}:" not in out, untouched
+    assert "_wind_" not in " ".join(line for line in out.splitlines() if "compute_eligibility/" in line)
+
+
+def test_tile_size_does_not_change_eligible_area(run):
+    other = overlay(run, "tiles10", {"run": {"name": "tiny10"}, "grid": {"tile_size_m": 10000}})
+    snakemake(run, "results/tiny10/eligibility/summary.csv", configfiles=[TINY, other])
+    a = pd.read_csv(run / "results/tiny/eligibility/summary.csv", encoding="utf-8-sig")
+    b = pd.read_csv(run / "results/tiny10/eligibility/summary.csv", encoding="utf-8-sig")
+    columns = [c for c in a.columns if "_km2" in c]
+    pd.testing.assert_frame_equal(a[columns], b[columns])
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ({"grid": {"resolution_m": "fine"}}, "grid.resolution_m"),
+        ({"exclusions": {"wind": [{"name": "wide", "layer": "landcover", "classes": [50], "buffer_m": 5000}]}},
+         "exclusions.wind[0].buffer_m"),
+        ({"region": {"counties": [149999]}}, "region.counties[0]"),
+        ({"scoring": {"pv": {"weights": {"ghi_kwh_m2_day": 0.9, "slope_deg": 0.3}}}}, "scoring.pv.weights"),
+    ],
+)
+def test_bad_config_stops_before_any_job_with_one_message(tmp_path, data, key):
+    bad = overlay(tmp_path, "bad", data)
+    result = snakemake(tmp_path, "-n", configfiles=[TINY, bad], check=False)
+    assert result.returncode != 0
+    assert key in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert not any(tmp_path.glob("results/*"))
+
+
+def test_cleanup(run):
+    shutil.rmtree(run, ignore_errors=True)
