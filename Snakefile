@@ -15,10 +15,12 @@ include: "workflow/rules/retrieve.smk"
 include: "workflow/rules/prepare.smk"
 include: "workflow/rules/eligibility.smk"
 include: "workflow/rules/scoring.smk"
+include: "workflow/rules/sites.smk"
 include: "workflow/rules/report.smk"
 
 
 rule all:
+    default_target: True
     input:
         f"{RES}/region.gpkg",
         f"{RES}/grid/tiles.gpkg",
@@ -27,4 +29,5 @@ rule all:
         f"{OUT}/summary/scores.csv",
         f"{OUT}/summary/sensitivity.csv",
         f"{OUT}/maps/overview.html",
-    default_target: True
+        f"{OUT}/sites/sites.gpkg",
+        expand(f"{OUT}/profiles/{{tech}}.nc", tech=TECHNOLOGIES),

@@ -14,6 +14,7 @@ import pandas as pd
 from affine import Affine
 from pyproj import Transformer
 from shapely.geometry import Polygon, box
+
 from siting.io import write_raster
 
 

@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 import map_inputs
 import pandas as pd
 import pytest
+
 from siting import maps, report
 
 pytestmark = pytest.mark.browser

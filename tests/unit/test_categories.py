@@ -6,6 +6,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+
 from siting.categories import (
     BARREN_HILLS,
     CATEGORIES,

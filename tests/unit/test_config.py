@@ -74,19 +74,19 @@ def test_invalid_config_names_the_key(base_config, path, value, expected):
 
 
 def test_misspelled_key_lists_allowed_keys(base_config):
-    with pytest.raises(ConfigError, match="resolutoin_m.*allowed: crs, halo_m, resolution_m, tile_size_m"):
+    with pytest.raises(ConfigError, match=r"resolutoin_m.*allowed: crs, halo_m, resolution_m, tile_size_m"):
         validate_config(_with(base_config, "grid.resolutoin_m", 100))
 
 
 def test_rule_with_two_selectors_is_refused(base_config):
     rule = {"name": "x", "layer": "slope_deg", "above": 5, "below": 2}
     cfg = _with(base_config, "exclusions.pv", [rule])
-    with pytest.raises(ConfigError, match="exclusions.pv\\[0\\]"):
+    with pytest.raises(ConfigError, match=r"exclusions\.pv\[0\]"):
         validate_config(cfg)
 
 
 def test_tile_size_must_be_multiple_of_resolution(base_config):
-    with pytest.raises(ConfigError, match="grid.tile_size_m"):
+    with pytest.raises(ConfigError, match=r"grid\.tile_size_m"):
         validate_config(_with(base_config, "grid.tile_size_m", 50050))
 
 

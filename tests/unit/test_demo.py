@@ -14,6 +14,7 @@ import pytest
 import rasterio
 from scipy import special
 from shapely.geometry import Polygon
+
 from siting import demo, sources, vector_demo, verify, weather
 
 REGION = Polygon([(112.80, 39.60), (113.60, 39.70), (113.55, 40.30), (112.90, 40.25)])

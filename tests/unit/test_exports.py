@@ -7,6 +7,7 @@ import pyogrio
 import pytest
 import xarray as xr
 from shapely.geometry import box
+
 from siting.exports import (
     base_profiles,
     combine_sites,

@@ -10,6 +10,7 @@ import folium
 import map_inputs
 import numpy as np
 import pytest
+
 from siting import assets, maps, sources
 from siting.maps_raster import (
     GridArray,

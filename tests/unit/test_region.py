@@ -55,7 +55,11 @@ def test_county_adcodes_names_and_areas_match_reference(layers):
 def test_bases(layers):
     base = layers["base"].set_index("base_id")
     assert base["n_counties"].to_dict() == {
-        "jinbei": 10, "xinshuo": 17, "jinxi_yellow_river": 16, "jindong": 23, "jinnan": 27,
+        "jinbei": 10,
+        "xinshuo": 17,
+        "jinxi_yellow_river": 16,
+        "jindong": 23,
+        "jinnan": 27,
     }
     assert base.loc["jinbei", "area_km2"] == pytest.approx(14_074, rel=0.01)
     assert (base["definition"] == "proposal").all()
@@ -79,7 +83,7 @@ def test_county_in_two_bases_and_unknown_codes():
     ]
     frame = region.build_bases(admin["county"], bases, basis_note="x")
     assert list(frame["n_counties"]) == [2, 1]
-    with pytest.raises(ConfigError, match="region.counties"):
+    with pytest.raises(ConfigError, match=r"region\.counties"):
         region.select_region(admin, [149999])
-    with pytest.raises(ConfigError, match="region.province"):
+    with pytest.raises(ConfigError, match=r"region\.province"):
         region.admin_index(990000)

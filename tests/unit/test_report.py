@@ -7,6 +7,7 @@ import re
 import map_inputs
 import pandas as pd
 import pytest
+
 from siting import report, sources
 from siting.errors import InputError
 from siting.maps import base_names

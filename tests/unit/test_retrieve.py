@@ -18,6 +18,7 @@ import rasterio
 import rasterio.shutil
 from http_server import LocalHTTPServer, Route
 from rasterio.transform import from_bounds
+
 from siting import retrieve, sources
 from siting.errors import DownloadError, InputError
 from siting.verify import check_raster

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+
 from siting.categories import (
     BARREN_HILLS,
     COAL_SUBSIDENCE,

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 import shapely
 from affine import Affine
+
 from siting.categories import BARREN_HILLS, OTHER, SALINE
 from siting.errors import ConfigError
 from siting.grid import DEFAULT_CRS

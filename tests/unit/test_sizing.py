@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from affine import Affine
+
 from siting.categories import BARREN_HILLS, OTHER, SALINE
 from siting.errors import ConfigError, InputError
 from siting.grid import DEFAULT_CRS

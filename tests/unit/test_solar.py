@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pvlib
 import pytest
+
 from siting import solar, weather
 from siting.errors import InputError, ModelError
 

@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+
 from siting.categories import CATEGORY_KEYS
 from siting.errors import ConfigError
 from siting.targets import (

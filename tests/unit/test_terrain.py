@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+
 from siting.terrain import aspect_deg, ruggedness_tri_m, slope_deg
 
 

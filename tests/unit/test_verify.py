@@ -13,6 +13,7 @@ import pytest
 import rasterio
 from rasterio.transform import from_origin
 from shapely.geometry import box
+
 from siting.errors import InputError
 from siting.verify import check_json_api, check_raster, check_sqlite, check_vector
 

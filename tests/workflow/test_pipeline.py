@@ -25,7 +25,15 @@ SNAKEMAKE = Path(sys.executable).with_name("snakemake")
 
 
 def snakemake(workdir: Path, *args: str, configfiles: list[Path] = (), check: bool = True):
-    cmd = [str(SNAKEMAKE), "--snakefile", str(ROOT / "Snakefile"), "--directory", str(workdir), "--cores", "2"]
+    cmd = [
+        str(SNAKEMAKE),
+        "--snakefile",
+        str(ROOT / "Snakefile"),
+        "--directory",
+        str(workdir),
+        "--cores",
+        "2",
+    ]
     cmd += list(args)
     if configfiles:  # last: --configfile takes every argument after it
         cmd += ["--configfile", *map(str, configfiles)]
@@ -107,16 +115,22 @@ def test_editing_one_pv_rule_reruns_only_what_depends_on_it(run, tmp_path):
     result = snakemake(run, "-n", configfiles=[TINY, edited])
     out = result.stdout
     assert "compute_eligibility" in out and "assemble_eligibility" in out
-    for untouched in ("build_demo_inputs", "prepare_terrain", "prepare_landcover", "prepare_vectors", "build_grid"):
+    for untouched in (
+        "build_demo_inputs",
+        "prepare_terrain",
+        "prepare_landcover",
+        "prepare_vectors",
+        "build_grid",
+    ):
         assert f"rule {untouched}:" not in out, untouched
     assert "_wind_" not in " ".join(line for line in out.splitlines() if "compute_eligibility/" in line)
 
 
 def test_tile_size_does_not_change_eligible_area(run):
-    other = overlay(run, "tiles10", {"run": {"name": "tiny10"}, "grid": {"tile_size_m": 10000}})
-    snakemake(run, "results/tiny10/eligibility/summary.csv", configfiles=[TINY, other])
+    other = overlay(run, "tiles15", {"run": {"name": "tiny15"}, "grid": {"tile_size_m": 15000}})
+    snakemake(run, "results/tiny15/eligibility/summary.csv", configfiles=[TINY, other])
     a = pd.read_csv(run / "results/tiny/eligibility/summary.csv", encoding="utf-8-sig")
-    b = pd.read_csv(run / "results/tiny10/eligibility/summary.csv", encoding="utf-8-sig")
+    b = pd.read_csv(run / "results/tiny15/eligibility/summary.csv", encoding="utf-8-sig")
     columns = [c for c in a.columns if "_km2" in c]
     pd.testing.assert_frame_equal(a[columns], b[columns])
 
@@ -125,8 +139,14 @@ def test_tile_size_does_not_change_eligible_area(run):
     ("data", "key"),
     [
         ({"grid": {"resolution_m": "fine"}}, "grid.resolution_m"),
-        ({"exclusions": {"wind": [{"name": "wide", "layer": "landcover", "classes": [50], "buffer_m": 5000}]}},
-         "exclusions.wind[0].buffer_m"),
+        (
+            {
+                "exclusions": {
+                    "wind": [{"name": "wide", "layer": "landcover", "classes": [50], "buffer_m": 5000}]
+                }
+            },
+            "exclusions.wind[0].buffer_m",
+        ),
         ({"region": {"counties": [149999]}}, "region.counties[0]"),
         ({"scoring": {"pv": {"weights": {"ghi_kwh_m2_day": 0.9, "slope_deg": 0.3}}}}, "scoring.pv.weights"),
     ],

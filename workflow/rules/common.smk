@@ -40,8 +40,12 @@ GRID = _grid.GridSpec(**config["grid"])
 
 # Raw inputs must cover the region plus the tile halo (and two cells for slopes), in degrees.
 _outline = _region["county"].to_crs(GRID.crs).union_all()
-_cover = _outline.simplify(GRID.resolution_m).buffer(GRID.halo_m + 2 * GRID.resolution_m)
-REGION_BOUNDS = tuple(float(v) for v in gpd.GeoSeries([_cover], crs=GRID.crs).to_crs(4326).total_bounds)
+_cover = _outline.simplify(GRID.resolution_m).buffer(
+    GRID.halo_m + 2 * GRID.resolution_m
+)
+REGION_BOUNDS = tuple(
+    float(v) for v in gpd.GeoSeries([_cover], crs=GRID.crs).to_crs(4326).total_bounds
+)
 TILES = [t.id for t in _grid.make_tiles(_outline, GRID)]
 
 
@@ -52,12 +56,20 @@ def raw(path):
 
 def dem_tiles():
     """(url, path) of every DEM tile covering the region."""
-    return [(url, raw(p)) for url, p in _sources.dem_tiles(config["data"]["dem"], REGION_BOUNDS)]
+    return [
+        (url, raw(p))
+        for url, p in _sources.dem_tiles(config["data"]["dem"], REGION_BOUNDS)
+    ]
 
 
 def landcover_tiles():
     """(url, path) of every land-cover tile covering the region."""
-    return [(url, raw(p)) for url, p in _sources.worldcover_tiles(config["data"]["landcover"], REGION_BOUNDS)]
+    return [
+        (url, raw(p))
+        for url, p in _sources.worldcover_tiles(
+            config["data"]["landcover"], REGION_BOUNDS
+        )
+    ]
 
 
 GWA_COUNTRY = "CHN"
@@ -70,21 +82,36 @@ PRESENCE_LAYERS = [
     "protected_areas",
     "mining_areas",
 ]
-DISTANCE_LAYERS = {"substations": "distance_substation_m", "transmission_lines": "distance_line_m"}
+DISTANCE_LAYERS = {
+    "substations": "distance_substation_m",
+    "transmission_lines": "distance_line_m",
+}
 
 
 def gsa_files():
     """{source id: raw path} of the Global Solar Atlas zips."""
-    return {sid: raw(_sources.get_source(sid).path) for sid in ("gsa_ghi", "gsa_dni", "gsa_pvout")}
+    return {
+        sid: raw(_sources.get_source(sid).path)
+        for sid in ("gsa_ghi", "gsa_dni", "gsa_pvout")
+    }
 
 
 def gwa_files():
     """{source id: raw path} of the windowed Global Wind Atlas layers at the configured height."""
     window = _sources.gwa_window_label(REGION_BOUNDS)
     height = config["data"]["wind_height_m"]
-    ids = ("gwa_wind_speed", "gwa_combined_weibull_a", "gwa_combined_weibull_k", "gwa_air_density")
+    ids = (
+        "gwa_wind_speed",
+        "gwa_combined_weibull_a",
+        "gwa_combined_weibull_k",
+        "gwa_air_density",
+    )
     return {
-        sid: raw(_sources.get_source(sid).path_for(country=GWA_COUNTRY, height=height, window=window))
+        sid: raw(
+            _sources.get_source(sid).path_for(
+                country=GWA_COUNTRY, height=height, window=window
+            )
+        )
         for sid in ids
     }
 
@@ -95,8 +122,12 @@ def weather_files():
     year = config["data"]["weather_year"]
     outline = _region["county"].union_all()
     return {
-        (lat, lon): raw(src.path_for(year=year, point=_sources.nasa_power_point_label(lat, lon)))
-        for lat, lon in _sources.weather_points(outline, config["data"]["weather_spacing_deg"])
+        (lat, lon): raw(
+            src.path_for(year=year, point=_sources.nasa_power_point_label(lat, lon))
+        )
+        for lat, lon in _sources.weather_points(
+            outline, config["data"]["weather_spacing_deg"]
+        )
     }
 
 
@@ -135,7 +166,9 @@ def _overlapping(tile, all_tiles, lister):
 def dem_for_tile(wildcards):
     """The DEM source tiles a grid tile (with halo) needs."""
     return _overlapping(
-        wildcards.tile, dem_tiles(), lambda b: _sources.dem_tiles(config["data"]["dem"], b)
+        wildcards.tile,
+        dem_tiles(),
+        lambda b: _sources.dem_tiles(config["data"]["dem"], b),
     )
 
 
@@ -156,7 +189,8 @@ def climate_inputs():
 def climate_members():
     """Zip member suffix (or None) per climate input."""
     return {
-        sid: _sources.get_source(sid).member if sid.startswith("gsa") else None for sid in climate_inputs()
+        sid: _sources.get_source(sid).member if sid.startswith("gsa") else None
+        for sid in climate_inputs()
     }
 
 
@@ -178,7 +212,10 @@ def downloads():
         out[p] = (sid, _sources.get_source(sid).url)
     height = config["data"]["wind_height_m"]
     for sid, p in gwa_files().items():
-        out[p] = (sid, _sources.get_source(sid).url_for(country=GWA_COUNTRY, height=height))
+        out[p] = (
+            sid,
+            _sources.get_source(sid).url_for(country=GWA_COUNTRY, height=height),
+        )
     year = config["data"]["weather_year"]
     power = _sources.get_source("nasa_power_hourly")
     for (lat, lon), p in weather_files().items():
@@ -239,10 +276,31 @@ def all_tech_tile_files(pattern):
 
 def source_ids():
     """Catalogue ids of the data sources this run uses (for attributions and provenance)."""
-    ids = [config["data"]["dem"], config["data"]["landcover"], *gsa_files(), *gwa_files(), "nasa_power_hourly", "cnmaps"]
+    ids = [
+        config["data"]["dem"],
+        config["data"]["landcover"],
+        *gsa_files(),
+        *gwa_files(),
+        "nasa_power_hourly",
+        "cnmaps",
+    ]
     if "mining_areas" in vector_layers():
         ids.append("mining_maus2022")
     return ids
 
 
 SOURCE_IDS = source_ids()
+
+
+BASE_COUNTIES = {b["id"]: b["counties"] for b in config["bases"]["items"]}
+
+
+def _split_cell_m():
+    from siting.sites import split_cell_m_for
+
+    return split_cell_m_for(
+        config["sites"]["max_area_km2"], resolution_m=GRID.resolution_m
+    )
+
+
+SPLIT_CELL_M = _split_cell_m()

@@ -4,18 +4,18 @@
 rule build_region:
     output:
         region=f"{RES}/region.gpkg",
-    params:
-        province=config["region"]["province"],
-        counties=config["region"]["counties"],
-        bases=config["bases"]["items"],
-        bases_note=config["bases"]["note"],
-        crs=config["grid"]["crs"],
     log:
         f"logs/{RUN}/build_region.log",
     benchmark:
         f"benchmarks/results/{RUN}/build_region.tsv"
     resources:
         mem_mb=1000,
+    params:
+        province=config["region"]["province"],
+        counties=config["region"]["counties"],
+        bases=config["bases"]["items"],
+        bases_note=config["bases"]["note"],
+        crs=config["grid"]["crs"],
     script:
         "../scripts/build_region.py"
 
@@ -26,14 +26,14 @@ rule build_grid:
     output:
         tiles=f"{RES}/grid/tiles.gpkg",
         spec=f"{RES}/grid/grid.json",
-    params:
-        grid=config["grid"],
     log:
         f"logs/{RUN}/build_grid.log",
     benchmark:
         f"benchmarks/results/{RUN}/build_grid.tsv"
     resources:
         mem_mb=1000,
+    params:
+        grid=config["grid"],
     script:
         "../scripts/build_grid.py"
 
@@ -43,16 +43,16 @@ rule prepare_terrain:
         dem=dem_for_tile,
     output:
         f"{RES}/tiles/{{tile}}/terrain.tif",
-    params:
-        grid=config["grid"],
-        data_basis=DATA_BASIS,
-        source=config["data"]["dem"],
     log:
         f"logs/{RUN}/prepare_terrain/{{tile}}.log",
     benchmark:
         f"benchmarks/results/{RUN}/prepare_terrain/{{tile}}.tsv"
     resources:
         mem_mb=1500,
+    params:
+        grid=config["grid"],
+        data_basis=DATA_BASIS,
+        source=config["data"]["dem"],
     script:
         "../scripts/prepare_terrain.py"
 
@@ -62,16 +62,16 @@ rule prepare_landcover:
         landcover=landcover_for_tile,
     output:
         f"{RES}/tiles/{{tile}}/landcover.tif",
-    params:
-        grid=config["grid"],
-        data_basis=DATA_BASIS,
-        source=config["data"]["landcover"],
     log:
         f"logs/{RUN}/prepare_landcover/{{tile}}.log",
     benchmark:
         f"benchmarks/results/{RUN}/prepare_landcover/{{tile}}.tsv"
     resources:
         mem_mb=2000,
+    params:
+        grid=config["grid"],
+        data_basis=DATA_BASIS,
+        source=config["data"]["landcover"],
     script:
         "../scripts/prepare_landcover.py"
 
@@ -81,16 +81,16 @@ rule prepare_climate:
         **climate_inputs(),
     output:
         f"{RES}/tiles/{{tile}}/climate.tif",
-    params:
-        grid=config["grid"],
-        data_basis=DATA_BASIS,
-        members=climate_members(),
     log:
         f"logs/{RUN}/prepare_climate/{{tile}}.log",
     benchmark:
         f"benchmarks/results/{RUN}/prepare_climate/{{tile}}.tsv"
     resources:
         mem_mb=1500,
+    params:
+        grid=config["grid"],
+        data_basis=DATA_BASIS,
+        members=climate_members(),
     script:
         "../scripts/prepare_climate.py"
 
@@ -103,17 +103,17 @@ rule prepare_vectors:
         vectors=f"{RES}/tiles/{{tile}}/vectors.tif",
         distances=f"{RES}/tiles/{{tile}}/distances.tif",
         zones=f"{RES}/tiles/{{tile}}/zones.tif",
-    params:
-        grid=config["grid"],
-        data_basis=DATA_BASIS,
-        user_layers=vector_layers(),
-        presence_layers=PRESENCE_LAYERS,
-        distance_layers=DISTANCE_LAYERS,
     log:
         f"logs/{RUN}/prepare_vectors/{{tile}}.log",
     benchmark:
         f"benchmarks/results/{RUN}/prepare_vectors/{{tile}}.tsv"
     resources:
         mem_mb=1500,
+    params:
+        grid=config["grid"],
+        data_basis=DATA_BASIS,
+        user_layers=vector_layers(),
+        presence_layers=PRESENCE_LAYERS,
+        distance_layers=DISTANCE_LAYERS,
     script:
         "../scripts/prepare_vectors.py"

@@ -11,17 +11,17 @@ rule render_overview_map:
         wind_score=rules.assemble_scores.output.wind_score,
     output:
         f"{OUT}/maps/overview.html",
-    params:
-        technologies=TECHNOLOGIES,
-        data_basis=DATA_BASIS,
-        source_ids=SOURCE_IDS,
-        tianditu_key=config["maps"]["tianditu_key"],
-        max_px=config["maps"]["max_px"],
     log:
         f"logs/{RUN}/render_overview_map.log",
     benchmark:
         f"benchmarks/results/{RUN}/render_overview_map.tsv"
     resources:
         mem_mb=3000,
+    params:
+        technologies=TECHNOLOGIES,
+        data_basis=DATA_BASIS,
+        source_ids=SOURCE_IDS,
+        tianditu_key=config["maps"]["tianditu_key"],
+        max_px=config["maps"]["max_px"],
     script:
         "../scripts/render_overview_map.py"

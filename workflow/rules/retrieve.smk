@@ -21,6 +21,12 @@ if DEMO:
             region=f"{RES}/region.gpkg",
         output:
             _demo_outputs(),
+        log:
+            f"logs/{RUN}/build_demo_inputs.log",
+        benchmark:
+            f"benchmarks/results/{RUN}/build_demo_inputs.tsv"
+        resources:
+            mem_mb=3000,
         params:
             raw_dir=RAW,
             bounds=REGION_BOUNDS,
@@ -29,12 +35,6 @@ if DEMO:
             gwa_height_m=config["data"]["wind_height_m"],
             dem=config["data"]["dem"],
             landcover=config["data"]["landcover"],
-        log:
-            f"logs/{RUN}/build_demo_inputs.log",
-        benchmark:
-            f"benchmarks/results/{RUN}/build_demo_inputs.tsv"
-        resources:
-            mem_mb=3000,
         script:
             "../scripts/build_demo_inputs.py"
 
@@ -43,8 +43,14 @@ else:
     rule retrieve_source:
         output:
             f"{RAW}/{{path}}",
+        log:
+            f"logs/retrieve/{{path}}.log",
+        benchmark:
+            f"benchmarks/results/retrieve/{{path}}.tsv"
         wildcard_constraints:
             path=download_pattern(),
+        resources:
+            http=1,
         params:
             source=download_source,
             url=download_url,
@@ -54,11 +60,5 @@ else:
             download=config["download"],
         message:
             "Download {params.url}"
-        log:
-            f"logs/retrieve/{{path}}.log",
-        benchmark:
-            f"benchmarks/results/retrieve/{{path}}.tsv"
-        resources:
-            http=1,
         script:
             "../scripts/retrieve_source.py"

@@ -1,7 +1,5 @@
 """Rule assemble_scores: province-wide score COGs and per-region score summaries of every technology."""
 
-import pandas as pd
-
 from siting import io, scoring, zones
 from siting.logs import script_logging
 
@@ -11,9 +9,12 @@ with script_logging(snakemake) as log:
     summed = {}
     for tech in p.technologies:
         tiles = [f for f in inp.scores if f"/{tech}/" in f]
-        io.mosaic_to_cog(tiles, out[f"{tech}_score"], tags={io.DATA_BASIS_TAG: p.data_basis, "TECHNOLOGY": tech})
+        io.mosaic_to_cog(
+            tiles, out[f"{tech}_score"], tags={io.DATA_BASIS_TAG: p.data_basis, "TECHNOLOGY": tech}
+        )
         by_zone = scoring.combine_score_summaries(
-            [io.read_csv(f).set_index("zone_id") for f in inp.summaries if f"/{tech}/" in f])
+            [io.read_csv(f).set_index("zone_id") for f in inp.summaries if f"/{tech}/" in f]
+        )
         columns = list(by_zone.columns)
         rolled = zones.roll_up(by_zone.reset_index(), value_columns=columns, **region)
         summed[tech] = rolled.set_index(["level", "region_id", "name_zh"])

@@ -22,5 +22,7 @@ with script_logging(snakemake) as log:
     )
     missing = sorted(set(map(str, snakemake.output)) - {str(w) for w in written})
     if missing:
-        raise InputError(f"the demo generator did not write {len(missing)} expected file(s), e.g. {missing[:3]}")
+        raise InputError(
+            f"the demo generator did not write {len(missing)} expected file(s), e.g. {missing[:3]}"
+        )
     log.info("wrote %d files", len(written))

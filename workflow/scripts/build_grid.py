@@ -11,7 +11,12 @@ with script_logging(snakemake) as log:
     region_geom = shapely.union_all(county.geometry.values)
     tiles = grid.make_tiles(region_geom, spec)
     frame = grid.tiles_frame(tiles, spec)
-    log.info("%d tiles of %.0f km, %d cells each + %d halo", len(tiles), spec.tile_size_m / 1000,
-             spec.tile_cells, spec.halo_cells)
+    log.info(
+        "%d tiles of %.0f km, %d cells each + %d halo",
+        len(tiles),
+        spec.tile_size_m / 1000,
+        spec.tile_cells,
+        spec.halo_cells,
+    )
     io.write_gpkg_layers({"tiles": frame}, snakemake.output.tiles)
     io.write_json({"grid": spec.to_dict(), "tiles": [t.id for t in tiles]}, snakemake.output.spec)

@@ -21,7 +21,9 @@ with script_logging(snakemake) as log:
         for path in tiles:  # second pass: top cells per set and overlap with the reference
             c = scoring.sensitivity_counts(io.read_raster(path, names)[0], thresholds, reference="score")
             counts = {k: (counts[k][0] + c[k][0], counts[k][1] + c[k][1]) for k in names}
-        table = scoring.sensitivity_table(counts, thresholds, cell_area_km2=p.cell_area_km2, reference="score")
+        table = scoring.sensitivity_table(
+            counts, thresholds, cell_area_km2=p.cell_area_km2, reference="score"
+        )
         table.index = ["reference" if n == "score" else n.removeprefix("score_") for n in table.index]
         table.index.name = "weight_set"
         table.insert(0, "technology", tech)

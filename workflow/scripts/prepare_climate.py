@@ -14,5 +14,11 @@ with script_logging(snakemake) as log:
     io.check_basis(list(paths.values()), data_basis=p.data_basis)
     log.info("tile %s: climate layers %s", snakemake.wildcards.tile, ", ".join(paths))
     bands = prepare.climate_layers(paths, transform=transform, shape=shape, crs=spec.crs)
-    io.write_raster(snakemake.output[0], bands, transform=transform, crs=spec.crs, nodata=float("nan"),
-                    tags={io.DATA_BASIS_TAG: p.data_basis})
+    io.write_raster(
+        snakemake.output[0],
+        bands,
+        transform=transform,
+        crs=spec.crs,
+        nodata=float("nan"),
+        tags={io.DATA_BASIS_TAG: p.data_basis},
+    )

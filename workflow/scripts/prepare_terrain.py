@@ -11,5 +11,11 @@ with script_logging(snakemake) as log:
     io.check_basis(dem, data_basis=p.data_basis)
     log.info("tile %s: %d DEM source tile(s), %s cells", snakemake.wildcards.tile, len(dem), shape)
     bands = prepare.terrain_layers(dem, transform=transform, shape=shape, crs=spec.crs)
-    io.write_raster(snakemake.output[0], bands, transform=transform, crs=spec.crs, nodata=float("nan"),
-                    tags={io.DATA_BASIS_TAG: p.data_basis, "SOURCE": p.source})
+    io.write_raster(
+        snakemake.output[0],
+        bands,
+        transform=transform,
+        crs=spec.crs,
+        nodata=float("nan"),
+        tags={io.DATA_BASIS_TAG: p.data_basis, "SOURCE": p.source},
+    )

@@ -19,24 +19,44 @@ with script_logging(snakemake) as log:
             gdf = None
         else:
             # Distances need features beyond the tile: read the whole layer for those.
-            gdf, notes = io.read_user_layer(key, spec_, crs=spec.crs,
-                                            bounds=None if key in p.distance_layers else bounds)
+            gdf, notes = io.read_user_layer(
+                key, spec_, crs=spec.crs, bounds=None if key in p.distance_layers else bounds
+            )
             for note in notes:
                 log.warning(note)
             tags[f"{key.upper()}_SOURCE"] = f"user: {spec_['path']}"
         if key in p.presence_layers:
-            presence[key] = (np.zeros(shape, "uint8") if gdf is None
-                             else prepare.rasterize_presence(gdf, transform=transform, shape=shape))
+            presence[key] = (
+                np.zeros(shape, "uint8")
+                if gdf is None
+                else prepare.rasterize_presence(gdf, transform=transform, shape=shape)
+            )
         else:
-            distances[p.distance_layers[key]] = (np.full(shape, np.nan, "float32") if gdf is None
-                                              else prepare.distance_to_features_m(gdf, transform=transform,
-                                                                                  shape=shape))
+            distances[p.distance_layers[key]] = (
+                np.full(shape, np.nan, "float32")
+                if gdf is None
+                else prepare.distance_to_features_m(gdf, transform=transform, shape=shape)
+            )
     county = io.read_gpkg_layer(snakemake.input.region, "county").to_crs(spec.crs)
     county["zone"] = np.arange(1, len(county) + 1)
     zones = prepare.zone_raster(county, transform=transform, shape=shape)
     log.info("tile %s: %d region cells; layers %s", snakemake.wildcards.tile, int((zones > 0).sum()), tags)
-    io.write_raster(snakemake.output.vectors, presence, transform=transform, crs=spec.crs, nodata=None, tags=tags)
-    io.write_raster(snakemake.output.distances, distances, transform=transform, crs=spec.crs,
-                    nodata=float("nan"), tags=tags)
-    io.write_raster(snakemake.output.zones, {"county_zone": zones}, transform=transform, crs=spec.crs, nodata=0,
-                    tags={**tags, "ZONE_ORDER": "1-based index of the county layer of region.gpkg (sorted by adcode)"})
+    io.write_raster(
+        snakemake.output.vectors, presence, transform=transform, crs=spec.crs, nodata=None, tags=tags
+    )
+    io.write_raster(
+        snakemake.output.distances,
+        distances,
+        transform=transform,
+        crs=spec.crs,
+        nodata=float("nan"),
+        tags=tags,
+    )
+    io.write_raster(
+        snakemake.output.zones,
+        {"county_zone": zones},
+        transform=transform,
+        crs=spec.crs,
+        nodata=0,
+        tags={**tags, "ZONE_ORDER": "1-based index of the county layer of region.gpkg (sorted by adcode)"},
+    )

@@ -67,7 +67,9 @@ def _describe(error: jsonschema.ValidationError) -> str:
             f"allowed: {', '.join(allowed)}"
         )
     if v == "enum":
-        return f"config key '{where}': {error.instance!r} is not allowed; choose one of {error.validator_value}"
+        return (
+            f"config key '{where}': {error.instance!r} is not allowed; choose one of {error.validator_value}"
+        )
     if v in {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}:
         return f"config key '{where}': {error.message}"
     if v == "type":
@@ -142,7 +144,9 @@ def check_consistency(config: Mapping[str, Any]) -> None:
         names = [r["name"] for r in config["exclusions"]["common"] + config["exclusions"][tech]]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
-            raise ConfigError(f"config key 'exclusions.{tech}': rule name(s) {dupes} used twice (with common)")
+            raise ConfigError(
+                f"config key 'exclusions.{tech}': rule name(s) {dupes} used twice (with common)"
+            )
     from siting.categories import validate_categories_config
     from siting.scoring import validate_scoring_config
 

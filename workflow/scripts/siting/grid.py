@@ -46,12 +46,12 @@ class GridSpec:
     @property
     def tile_cells(self) -> int:
         """Cells along a tile edge."""
-        return int(round(self.tile_size_m / self.resolution_m))
+        return round(self.tile_size_m / self.resolution_m)
 
     @property
     def halo_cells(self) -> int:
         """Halo width in cells (rounded up)."""
-        return int(math.ceil(self.halo_m / self.resolution_m - 1e-9))
+        return math.ceil(self.halo_m / self.resolution_m - 1e-9)
 
     @property
     def cell_area_km2(self) -> float:

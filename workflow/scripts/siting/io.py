@@ -12,12 +12,12 @@ import os
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
-
-import geopandas as gpd
-import pyogrio
+from typing import TYPE_CHECKING, Any
 
 from siting.errors import InputError
+
+if TYPE_CHECKING:  # geopandas is imported lazily: raster-only jobs start faster without it
+    import geopandas as gpd
 
 
 @contextlib.contextmanager
@@ -50,6 +50,9 @@ def write_gpkg_layers(layers: Mapping[str, gpd.GeoDataFrame], path: str | Path) 
 
 def read_gpkg_layer(path: str | Path, layer: str) -> gpd.GeoDataFrame:
     """Read one layer of a pipeline GeoPackage; a missing file or layer is an InputError."""
+    import geopandas as gpd
+    import pyogrio
+
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path} does not exist; run the rule that writes it (snakemake {path})")
@@ -176,6 +179,8 @@ def read_user_layer(
     InputError
         Naming the config key when the file is missing, unreadable, has no CRS, or a filter column is absent.
     """
+    import geopandas as gpd
+    import pyogrio
     import shapely
     from pyproj import CRS as ProjCRS
     from pyproj import Transformer
@@ -183,7 +188,9 @@ def read_user_layer(
     path = Path(spec["path"])
     where = f"config key 'data.user_layers.{key}'"
     if not path.exists():
-        raise InputError(f"{where}: file {path} does not exist; fix the path or set it to null to use the proxy")
+        raise InputError(
+            f"{where}: file {path} does not exist; fix the path or set it to null to use the proxy"
+        )
     try:
         info = pyogrio.read_info(path, layer=spec.get("layer"))
     except Exception as err:  # pyogrio raises several DataSourceError/DataLayerError types
@@ -192,7 +199,9 @@ def read_user_layer(
         raise InputError(f"{where}: {path} has no CRS; assign one (e.g. ogr2ogr -a_srs EPSG:4326)")
     bbox = None
     if bounds is not None:
-        t = Transformer.from_crs(ProjCRS.from_user_input(crs), ProjCRS.from_user_input(info["crs"]), always_xy=True)
+        t = Transformer.from_crs(
+            ProjCRS.from_user_input(crs), ProjCRS.from_user_input(info["crs"]), always_xy=True
+        )
         bbox = t.transform_bounds(*bounds, densify_pts=21)
     gdf = gpd.read_file(path, layer=spec.get("layer"), bbox=bbox, engine="pyogrio")
     notes: list[str] = []
@@ -252,7 +261,9 @@ def read_csv(path: str | Path) -> Any:
     return pd.read_csv(path, encoding="utf-8-sig")
 
 
-def mosaic_to_cog(paths: list[str | Path], path: str | Path, *, tags: Mapping[str, str] | None = None) -> None:
+def mosaic_to_cog(
+    paths: list[str | Path], path: str | Path, *, tags: Mapping[str, str] | None = None
+) -> None:
     """Assemble tile rasters (same grid, disjoint cores) into one Cloud-Optimized GeoTIFF, atomically.
 
     The mosaic is written window by window (``rasterio.merge.merge(dst_path=…)``), so memory stays
@@ -280,6 +291,14 @@ def mosaic_to_cog(paths: list[str | Path], path: str | Path, *, tags: Mapping[st
                         dst.set_band_description(i, d)
                 if tags:
                     dst.update_tags(**{k: str(v) for k, v in tags.items()})
-            rasterio.shutil.copy(staging, tmp, driver="COG", compress="deflate", overview_resampling="nearest")
+            rasterio.shutil.copy(
+                staging, tmp, driver="COG", compress="deflate", overview_resampling="nearest"
+            )
         finally:
             staging.unlink(missing_ok=True)
+
+
+def write_parquet(gdf: Any, path: str | Path) -> None:
+    """Write a (Geo)DataFrame as (Geo)Parquet, atomically."""
+    with atomic_path(path) as tmp:
+        gdf.to_parquet(tmp)

@@ -117,7 +117,9 @@ def builtup_distance_m(
     return np.minimum(dist, cap_m).astype("float32")
 
 
-def category_layers(named: Mapping[str, np.ndarray], sources: Mapping[str, str]) -> dict[str, np.ndarray | None]:
+def category_layers(
+    named: Mapping[str, np.ndarray], sources: Mapping[str, str]
+) -> dict[str, np.ndarray | None]:
     """The layers :func:`siting.categories.land_categories` reads, None where not available.
 
     User surveys count only when configured (``sources`` says ``user: …``); the mining polygons

@@ -39,7 +39,7 @@ def _remove(paths: Iterable[str | Path]) -> None:
 
 
 @contextlib.contextmanager
-def script_logging(snakemake) -> Iterator[logging.Logger]:  # noqa: ANN001 - Snakemake's object
+def script_logging(snakemake) -> Iterator[logging.Logger]:
     """Context for a rule script: logging set up, user errors reported cleanly, partial outputs removed.
 
     Example

@@ -108,7 +108,9 @@ def rasterize_presence(gdf: gpd.GeoDataFrame, *, transform: Affine, shape: tuple
             ((g, 1) for g in geoms[polygonal]), out=out, transform=transform, all_touched=False
         )
     if (~polygonal).any():
-        features.rasterize(((g, 1) for g in geoms[~polygonal]), out=out, transform=transform, all_touched=True)
+        features.rasterize(
+            ((g, 1) for g in geoms[~polygonal]), out=out, transform=transform, all_touched=True
+        )
     return out
 
 
@@ -120,9 +122,7 @@ def cell_centres(transform: Affine, shape: tuple[int, int]) -> tuple[np.ndarray,
     return x, y
 
 
-def distance_to_features_m(
-    gdf: gpd.GeoDataFrame, *, transform: Affine, shape: tuple[int, int]
-) -> np.ndarray:
+def distance_to_features_m(gdf: gpd.GeoDataFrame, *, transform: Affine, shape: tuple[int, int]) -> np.ndarray:
     """Exact distance [m] from every cell centre to the nearest feature (NaN when there is none).
 
     Uses an STR-tree nearest query on the features, so the result does not depend on tile edges

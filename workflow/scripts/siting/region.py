@@ -163,9 +163,7 @@ def select_region(
     return {"province": province, "city": city.reset_index(drop=True), "county": county}
 
 
-def build_bases(
-    county: gpd.GeoDataFrame, bases: Sequence[Base], *, basis_note: str
-) -> gpd.GeoDataFrame:
+def build_bases(county: gpd.GeoDataFrame, bases: Sequence[Base], *, basis_note: str) -> gpd.GeoDataFrame:
     """Dissolve counties into base polygons, keeping only counties inside the region.
 
     Returns

@@ -133,8 +133,16 @@ def warp_to_tile(
     lon, lat = Transformer.from_crs(dst_crs, "EPSG:4326", always_xy=True).transform(x, y)
     target = np.full((height, width), dst_nodata, dtype=dtype)
     for path in paths:
-        _sample_into(target, path, lon, lat, band=band, src_nodata=src_nodata, dst_nodata=dst_nodata,
-                     bilinear=method == Resampling.bilinear)
+        _sample_into(
+            target,
+            path,
+            lon,
+            lat,
+            band=band,
+            src_nodata=src_nodata,
+            dst_nodata=dst_nodata,
+            bilinear=method == Resampling.bilinear,
+        )
     return target if k == 1 else block_reduce(target, k, kind=kind, nodata=dst_nodata)
 
 

@@ -51,18 +51,36 @@ def roll_up(
         ``level, region_id, name_zh`` then ``value_columns``; province first, then cities, counties
         and bases.
     """
-    zones = county_zones(county).merge(by_zone, on="zone_id", how="left").fillna(dict.fromkeys(value_columns, 0.0))
+    zones = (
+        county_zones(county)
+        .merge(by_zone, on="zone_id", how="left")
+        .fillna(dict.fromkeys(value_columns, 0.0))
+    )
     rows = []
     prov = province.iloc[0]
-    rows.append({"level": "province", "region_id": str(prov["adcode"]), "name_zh": prov["name_zh"],
-                 **zones[value_columns].sum().to_dict()})
+    rows.append(
+        {
+            "level": "province",
+            "region_id": str(prov["adcode"]),
+            "name_zh": prov["name_zh"],
+            **zones[value_columns].sum().to_dict(),
+        }
+    )
     city_sums = zones.groupby("city_adcode")[value_columns].sum()
     for _, c in city.iterrows():
         values = city_sums.loc[c["adcode"]] if c["adcode"] in city_sums.index else 0.0 * city_sums.iloc[0]
-        rows.append({"level": "city", "region_id": str(c["adcode"]), "name_zh": c["name_zh"], **values.to_dict()})
+        rows.append(
+            {"level": "city", "region_id": str(c["adcode"]), "name_zh": c["name_zh"], **values.to_dict()}
+        )
     for _, z in zones.iterrows():
-        rows.append({"level": "county", "region_id": str(z["adcode"]), "name_zh": z["name_zh"],
-                     **z[value_columns].to_dict()})
+        rows.append(
+            {
+                "level": "county",
+                "region_id": str(z["adcode"]),
+                "name_zh": z["name_zh"],
+                **z[value_columns].to_dict(),
+            }
+        )
     for _, b in base.iterrows():
         members = {int(a) for a in str(b["counties"]).split(",") if a}
         values = zones[zones["adcode"].isin(members)][value_columns].sum()
