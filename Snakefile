@@ -30,4 +30,5 @@ rule all:
         f"{OUT}/summary/sensitivity.csv",
         f"{OUT}/maps/overview.html",
         f"{OUT}/sites/sites.gpkg",
+        f"{OUT}/report.html",
         expand(f"{OUT}/profiles/{{tech}}.nc", tech=TECHNOLOGIES),

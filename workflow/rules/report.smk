@@ -25,3 +25,70 @@ rule render_overview_map:
         max_px=config["maps"]["max_px"],
     script:
         "../scripts/render_overview_map.py"
+
+
+rule render_site_maps:
+    input:
+        region=rules.build_region.output.region,
+        sites=rules.export_sites.output.gpkg,
+    output:
+        [f"{OUT}/maps/{tech}.html" for tech in TECHNOLOGIES],
+    params:
+        technologies=TECHNOLOGIES,
+        data_basis=DATA_BASIS,
+        source_ids=SOURCE_IDS,
+        tianditu_key=config["maps"]["tianditu_key"],
+    log:
+        f"logs/{RUN}/render_site_maps.log",
+    benchmark:
+        f"benchmarks/results/{RUN}/render_site_maps.tsv"
+    resources:
+        mem_mb=3000,
+    script:
+        "../scripts/render_site_maps.py"
+
+
+rule render_report:
+    input:
+        region=rules.build_region.output.region,
+        eligibility=rules.summarise_eligibility.output[0],
+        scores=rules.assemble_scores.output.summary,
+        sites=expand(f"{OUT}/sites/{{tech}}.parquet", tech=TECHNOLOGIES),
+        maps=[f"{OUT}/maps/overview.html", *rules.render_site_maps.output],
+    output:
+        f"{OUT}/report.html",
+    params:
+        run=RUN,
+        technologies=TECHNOLOGIES,
+        bases=BASE_COUNTIES,
+        policy=config["targets"]["policy"],
+        data_basis=DATA_BASIS,
+        source_ids=SOURCE_IDS,
+        config=config,
+    log:
+        f"logs/{RUN}/render_report.log",
+    benchmark:
+        f"benchmarks/results/{RUN}/render_report.tsv"
+    script:
+        "../scripts/render_report.py"
+
+
+rule compare_runs:
+    input:
+        sites_a="results/{a}/sites/sites.csv",
+        sites_b="results/{b}/sites/sites.csv",
+        eligibility_a="results/{a}/eligibility/summary.csv",
+        eligibility_b="results/{b}/eligibility/summary.csv",
+    output:
+        "results/compare/{a}_vs_{b}.csv",
+    wildcard_constraints:
+        a="[A-Za-z0-9_-]+",
+        b="[A-Za-z0-9_-]+",
+    params:
+        bases=BASE_COUNTIES,
+    log:
+        "logs/compare/{a}_vs_{b}.log",
+    benchmark:
+        "benchmarks/results/compare/{a}_vs_{b}.tsv"
+    script:
+        "../scripts/compare_runs.py"

@@ -1,0 +1,20 @@
+"""Rule compare_runs: what changed between two runs (scenarios) - eligible km², GW, sites gained/lost."""
+
+import pandas as pd
+
+from siting import io, targets
+from siting.logs import script_logging
+
+with script_logging(snakemake) as log:
+    inp, w = snakemake.input, snakemake.wildcards
+    table = targets.compare_scenarios(
+        io.read_csv(inp.sites_a),
+        io.read_csv(inp.sites_b),
+        eligibility_a=io.read_csv(inp.eligibility_a),
+        eligibility_b=io.read_csv(inp.eligibility_b),
+        labels=(w.a, w.b),
+        base_order=list(snakemake.params.bases),
+    )
+    io.write_csv(table, snakemake.output[0])
+    changed = table.filter(like="_change").abs().sum(axis=1) > 0
+    log.info("%s vs %s: %d of %d rows changed", w.a, w.b, int(changed.sum()), len(table))
