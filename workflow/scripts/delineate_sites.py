@@ -22,7 +22,9 @@ with script_logging(snakemake) as log:
     else:
         for name in ("wind_speed_m_s", "weibull_a_m_s", "weibull_k"):
             stats[name] = climate[name][core]
-        stats["roughness_length_m"] = wind.roughness_from_worldcover(landcover).astype("float32")
+        known = landcover > 0  # 0 = no land cover (outside the source)
+        roughness = wind.roughness_from_worldcover(np.where(known, landcover, 30))
+        stats["roughness_length_m"] = np.where(known, roughness, np.nan).astype("float32")
     pieces = sites.delineate_tile(
         io.read_raster(inp.eligible)[0]["eligible"],
         io.read_raster(inp.scores)[0]["score"],

@@ -32,7 +32,8 @@ def capacity_by_base(
     """
     county = eligibility[eligibility["level"] == "county"].copy()
     county["base"] = [primary_base(int(a), bases) for a in county["region_id"]]
-    area = county.groupby(["base", "technology"], sort=False)["eligible_km2"].sum().rename("eligible_area_km2")
+    area = county.groupby(["base", "technology"], sort=False)["eligible_km2"].sum()
+    area = area.rename("eligible_area_km2")
     frames = []
     for tech, table in sites.items():
         grouped = table.groupby("base", sort=False)[["capacity_mw", "annual_energy_gwh"]].sum()
