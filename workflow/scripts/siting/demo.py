@@ -417,7 +417,7 @@ def solar_atlas(
     lon, lat = pixel_centres(transform, height, width)
     z = terrain.macro.sample(lon, lat)
     haze = terrain.patches[3].sample(lon, lat)
-    ghi_year = 1360 + 26 * (lat - 34.5) + 16 * (114.6 - lon) + 0.03 * (z - 1000) + 12 * haze
+    ghi_year = 1400 + 26 * (lat - 34.5) + 16 * (114.6 - lon) + 0.03 * (z - 1000) + 12 * haze
     ghi_year = np.clip(ghi_year, 1250, 1750)
     dni_year = ghi_year * (0.72 + 0.9 * (ghi_year - 1350) / 1000)
     pv_ratio = 0.95 + 0.025 * smoothstep(lat, 34.5, 40.8) + 0.01 * np.clip(z / 2000, 0, 1)
@@ -446,10 +446,10 @@ def wind_atlas(
     km_per_cell = KM_PER_DEG / cells_per_degree
     exposure = (z - ndimage.gaussian_filter(z, sigma=5.0 / km_per_cell, mode="nearest")) / 250.0
     north = smoothstep(lat, 35.0, 40.5)
-    speed = 4.7 + 1.6 * north + 1.0 * np.clip(exposure, -1, 1.5) + 0.6 * ridge - 0.4 * basin
+    speed = 4.4 + 2.4 * north + 0.8 * np.clip(exposure, -1, 1.5) + 0.5 * ridge - 0.4 * basin
     speed += 0.25 * terrain.patches[2].sample(lon, lat)
     speed = np.clip(speed, 3.8, 8.5)
-    k = np.clip(1.95 + 0.35 * north + 0.15 * terrain.patches[3].sample(lon, lat) - 0.1 * ridge, 1.8, 2.6)
+    k = np.clip(2.1 + 0.1 * north + 0.15 * terrain.patches[3].sample(lon, lat) - 0.1 * ridge, 1.8, 2.6)
     scale_a = speed / special.gamma(1.0 + 1.0 / k)
     layers = {
         "gwa_wind_speed": speed,
