@@ -32,3 +32,6 @@ rule all:
         f"{OUT}/sites/sites.gpkg",
         f"{OUT}/report.html",
         expand(f"{OUT}/profiles/{{tech}}.nc", tech=TECHNOLOGIES),
+        # every raw file of the region's bounds (35 DEM and 9 WorldCover tiles for Shanxi), even those
+        # no tile happens to need, so `snakemake -n` lists every download
+        raw_inputs(),

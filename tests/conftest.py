@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from http_server import LocalHTTPServer
@@ -17,3 +18,13 @@ def http_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalHTTPServer]:
     monkeypatch.setenv("no_proxy", "127.0.0.1")
     with LocalHTTPServer() as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def tiny_run(tmp_path_factory) -> Path:
+    """The whole pipeline on the tiny config (two counties, synthetic inputs), run once per session."""
+    from pipeline_run import TINY, snakemake
+
+    workdir = tmp_path_factory.mktemp("tiny")
+    snakemake(workdir, configfiles=[TINY])
+    return workdir

@@ -6,9 +6,6 @@ what depends on it, that results do not depend on the tile size, and that bad co
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -16,44 +13,14 @@ import pyogrio
 import pytest
 import rasterio
 import yaml
+from pipeline_run import ROOT, TINY, overlay, snakemake
 
 pytestmark = pytest.mark.workflow
 
-ROOT = Path(__file__).resolve().parents[2]
-TINY = ROOT / "tests" / "config" / "tiny.yaml"
-SNAKEMAKE = Path(sys.executable).with_name("snakemake")
-
-
-def snakemake(workdir: Path, *args: str, configfiles: list[Path] = (), check: bool = True):
-    cmd = [
-        str(SNAKEMAKE),
-        "--snakefile",
-        str(ROOT / "Snakefile"),
-        "--directory",
-        str(workdir),
-        "--cores",
-        "2",
-    ]
-    cmd += list(args)
-    if configfiles:  # last: --configfile takes every argument after it
-        cmd += ["--configfile", *map(str, configfiles)]
-    result = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
-    if check and result.returncode != 0:
-        raise AssertionError(f"snakemake failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
-    return result
-
-
-def overlay(tmp: Path, name: str, data: dict) -> Path:
-    path = tmp / f"{name}.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return path
-
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory) -> Path:
-    workdir = tmp_path_factory.mktemp("tiny")
-    snakemake(workdir, configfiles=[TINY])
-    return workdir
+def run(tiny_run) -> Path:
+    return tiny_run
 
 
 def test_region_grid_and_outputs_exist(run):
@@ -127,10 +94,10 @@ def test_editing_one_pv_rule_reruns_only_what_depends_on_it(run, tmp_path):
 
 
 def test_tile_size_does_not_change_eligible_area(run):
-    other = overlay(run, "tiles15", {"run": {"name": "tiny15"}, "grid": {"tile_size_m": 15000}})
-    snakemake(run, "results/tiny15/eligibility/summary.csv", configfiles=[TINY, other])
+    other = overlay(run, "tiles60", {"run": {"name": "tiny60"}, "grid": {"tile_size_m": 60000}})
+    snakemake(run, "results/tiny60/eligibility/summary.csv", configfiles=[TINY, other])
     a = pd.read_csv(run / "results/tiny/eligibility/summary.csv", encoding="utf-8-sig")
-    b = pd.read_csv(run / "results/tiny15/eligibility/summary.csv", encoding="utf-8-sig")
+    b = pd.read_csv(run / "results/tiny60/eligibility/summary.csv", encoding="utf-8-sig")
     columns = [c for c in a.columns if "_km2" in c]
     pd.testing.assert_frame_equal(a[columns], b[columns])
 
@@ -160,5 +127,18 @@ def test_bad_config_stops_before_any_job_with_one_message(tmp_path, data, key):
     assert not any(tmp_path.glob("results/*"))
 
 
-def test_cleanup(run):
-    shutil.rmtree(run, ignore_errors=True)
+def test_dry_run_of_the_real_study_lists_every_download(tmp_path):
+    """`snakemake -n` on config/config.yaml lists the 35 GLO-90 and 9 WorldCover tiles of Shanxi."""
+    result = snakemake(tmp_path, "-n")
+    urls = {
+        line.split("Download ", 1)[1].strip() for line in result.stdout.splitlines() if "Download " in line
+    }
+    dem = {u for u in urls if u.startswith("https://copernicus-dem-90m.s3.amazonaws.com/")}
+    worldcover = {u for u in urls if "ESA_WorldCover_10m_2021_v200_" in u}
+    assert len(dem) == 35 and len(worldcover) == 9
+    assert (
+        "https://copernicus-dem-90m.s3.amazonaws.com/Copernicus_DSM_COG_30_N37_00_E112_00_DEM/Copernicus_DSM_COG_30_N37_00_E112_00_DEM.tif"
+        in dem
+    )
+    assert any(u.startswith("https://globalwindatlas.info/api/gis/country/CHN/wind-speed/100") for u in urls)
+    assert not any(tmp_path.glob("resources/raw/*"))  # a dry run downloads nothing

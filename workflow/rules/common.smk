@@ -304,3 +304,10 @@ def _split_cell_m():
 
 
 SPLIT_CELL_M = _split_cell_m()
+
+
+def raw_inputs():
+    """Every raw file of the run: the downloads (real run) or the demo generator's outputs."""
+    if DEMO:
+        return []
+    return list(_DOWNLOADS)

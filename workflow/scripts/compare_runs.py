@@ -1,6 +1,5 @@
 """Rule compare_runs: what changed between two runs (scenarios) - eligible km², GW, sites gained/lost."""
 
-
 from siting import io, targets
 from siting.logs import script_logging
 

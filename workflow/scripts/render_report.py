@@ -21,8 +21,11 @@ with script_logging(snakemake) as log:
         sites=sites,
         regions=report_inputs.regions_table(eligibility),
         base_names={r.base_id: (r.name_zh, r.name_en) for r in base.itertuples()},
-        maps=[("maps/overview.html", "总览图", "Overview"), ("maps/pv.html", "光伏场址", "PV sites"),
-              ("maps/wind.html", "风电场址", "Wind sites")],
+        maps=[
+            ("maps/overview.html", "总览图", "Overview"),
+            ("maps/pv.html", "光伏场址", "PV sites"),
+            ("maps/wind.html", "风电场址", "Wind sites"),
+        ],
         source_ids=p.source_ids,
         config=p.config,
     )
