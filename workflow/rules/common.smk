@@ -1,4 +1,4 @@
-# Helpers shared by all rule files: config validation, paths, the region's tiles and input lists.
+# Helpers shared by every rules file - config validation, paths, the region's tiles, input lists.
 # No rule lives here.
 
 import sys
@@ -31,6 +31,7 @@ except SitingError as _err:
 config.clear()
 config.update(_validated)
 
+CONDA_ENV = f"{workflow.basedir}/envs/environment.yaml"
 RUN = config["run"]["name"]
 DEMO = config["run"]["demo"]
 RAW = config["data"]["raw_dir"].rstrip("/")
@@ -311,3 +312,20 @@ def raw_inputs():
     if DEMO:
         return []
     return list(_DOWNLOADS)
+
+
+def demo_outputs():
+    """Every raw file the demo generator writes (the same paths the downloads use)."""
+    return (
+        [p for _, p in dem_tiles()]
+        + [p for _, p in landcover_tiles()]
+        + list(gsa_files().values())
+        + list(gwa_files().values())
+        + list(weather_files().values())
+        + list(user_layer_files().values())
+    )
+
+
+def demo_raw_dir(wildcards, output):
+    """Raw-data root the demo generator writes into (data.raw_dir)."""
+    return RAW

@@ -14,6 +14,8 @@ rule compute_eligibility:
         f"benchmarks/results/{RUN}/compute_eligibility/{{tech}}_{{tile}}.tsv"
     wildcard_constraints:
         tech="pv|wind",
+    conda:
+        CONDA_ENV
     resources:
         mem_mb=1500,
     params:
@@ -49,6 +51,8 @@ rule assemble_eligibility:
         f"benchmarks/results/{RUN}/assemble_eligibility/{{tech}}.tsv"
     wildcard_constraints:
         tech="pv|wind",
+    conda:
+        CONDA_ENV
     resources:
         mem_mb=3000,
     params:
@@ -68,5 +72,7 @@ rule summarise_eligibility:
         f"logs/{RUN}/summarise_eligibility.log",
     benchmark:
         f"benchmarks/results/{RUN}/summarise_eligibility.tsv"
+    conda:
+        CONDA_ENV
     script:
         "../scripts/summarise_eligibility.py"

@@ -8,6 +8,8 @@ rule build_region:
         f"logs/{RUN}/build_region.log",
     benchmark:
         f"benchmarks/results/{RUN}/build_region.tsv"
+    conda:
+        CONDA_ENV
     resources:
         mem_mb=1000,
     params:
@@ -30,6 +32,8 @@ rule build_grid:
         f"logs/{RUN}/build_grid.log",
     benchmark:
         f"benchmarks/results/{RUN}/build_grid.tsv"
+    conda:
+        CONDA_ENV
     resources:
         mem_mb=1000,
     params:
@@ -47,6 +51,8 @@ rule prepare_terrain:
         f"logs/{RUN}/prepare_terrain/{{tile}}.log",
     benchmark:
         f"benchmarks/results/{RUN}/prepare_terrain/{{tile}}.tsv"
+    conda:
+        CONDA_ENV
     resources:
         mem_mb=1500,
     params:
@@ -66,6 +72,8 @@ rule prepare_landcover:
         f"logs/{RUN}/prepare_landcover/{{tile}}.log",
     benchmark:
         f"benchmarks/results/{RUN}/prepare_landcover/{{tile}}.tsv"
+    conda:
+        CONDA_ENV
     resources:
         mem_mb=2000,
     params:
@@ -85,6 +93,8 @@ rule prepare_climate:
         f"logs/{RUN}/prepare_climate/{{tile}}.log",
     benchmark:
         f"benchmarks/results/{RUN}/prepare_climate/{{tile}}.tsv"
+    conda:
+        CONDA_ENV
     resources:
         mem_mb=1500,
     params:
@@ -107,6 +117,8 @@ rule prepare_vectors:
         f"logs/{RUN}/prepare_vectors/{{tile}}.log",
     benchmark:
         f"benchmarks/results/{RUN}/prepare_vectors/{{tile}}.tsv"
+    conda:
+        CONDA_ENV
     resources:
         mem_mb=1500,
     params:

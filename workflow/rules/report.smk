@@ -15,6 +15,8 @@ rule render_overview_map:
         f"logs/{RUN}/render_overview_map.log",
     benchmark:
         f"benchmarks/results/{RUN}/render_overview_map.tsv"
+    conda:
+        CONDA_ENV
     resources:
         mem_mb=3000,
     params:
@@ -33,17 +35,19 @@ rule render_site_maps:
         sites=rules.export_sites.output.gpkg,
     output:
         [f"{OUT}/maps/{tech}.html" for tech in TECHNOLOGIES],
+    log:
+        f"logs/{RUN}/render_site_maps.log",
+    benchmark:
+        f"benchmarks/results/{RUN}/render_site_maps.tsv"
+    conda:
+        CONDA_ENV
+    resources:
+        mem_mb=3000,
     params:
         technologies=TECHNOLOGIES,
         data_basis=DATA_BASIS,
         source_ids=SOURCE_IDS,
         tianditu_key=config["maps"]["tianditu_key"],
-    log:
-        f"logs/{RUN}/render_site_maps.log",
-    benchmark:
-        f"benchmarks/results/{RUN}/render_site_maps.tsv"
-    resources:
-        mem_mb=3000,
     script:
         "../scripts/render_site_maps.py"
 
@@ -57,6 +61,12 @@ rule render_report:
         maps=[f"{OUT}/maps/overview.html", *rules.render_site_maps.output],
     output:
         f"{OUT}/report.html",
+    log:
+        f"logs/{RUN}/render_report.log",
+    benchmark:
+        f"benchmarks/results/{RUN}/render_report.tsv"
+    conda:
+        CONDA_ENV
     params:
         run=RUN,
         technologies=TECHNOLOGIES,
@@ -65,10 +75,6 @@ rule render_report:
         data_basis=DATA_BASIS,
         source_ids=SOURCE_IDS,
         config=config,
-    log:
-        f"logs/{RUN}/render_report.log",
-    benchmark:
-        f"benchmarks/results/{RUN}/render_report.tsv"
     script:
         "../scripts/render_report.py"
 
@@ -81,14 +87,16 @@ rule compare_runs:
         eligibility_b="results/{b}/eligibility/summary.csv",
     output:
         "results/compare/{a}_vs_{b}.csv",
-    wildcard_constraints:
-        a="[A-Za-z0-9_-]+",
-        b="[A-Za-z0-9_-]+",
-    params:
-        bases=BASE_COUNTIES,
     log:
         "logs/compare/{a}_vs_{b}.log",
     benchmark:
         "benchmarks/results/compare/{a}_vs_{b}.tsv"
+    wildcard_constraints:
+        a="[A-Za-z0-9_-]+",
+        b="[A-Za-z0-9_-]+",
+    conda:
+        CONDA_ENV
+    params:
+        bases=BASE_COUNTIES,
     script:
         "../scripts/compare_runs.py"

@@ -2,33 +2,23 @@
 # built offline in exactly the same file names and formats.
 
 
-def _demo_outputs():
-    """Every raw file the demo generator writes (the same paths the downloads use)."""
-    return (
-        [p for _, p in dem_tiles()]
-        + [p for _, p in landcover_tiles()]
-        + list(gsa_files().values())
-        + list(gwa_files().values())
-        + list(weather_files().values())
-        + list(user_layer_files().values())
-    )
-
-
 if DEMO:
 
     rule build_demo_inputs:
         input:
             region=f"{RES}/region.gpkg",
         output:
-            _demo_outputs(),
+            demo_outputs(),
         log:
             f"logs/{RUN}/build_demo_inputs.log",
         benchmark:
             f"benchmarks/results/{RUN}/build_demo_inputs.tsv"
+        conda:
+            CONDA_ENV
         resources:
             mem_mb=3000,
         params:
-            raw_dir=RAW,
+            raw_dir=demo_raw_dir,
             bounds=REGION_BOUNDS,
             year=config["data"]["weather_year"],
             weather_spacing_deg=config["data"]["weather_spacing_deg"],
@@ -49,6 +39,8 @@ else:
             f"benchmarks/results/retrieve/{{path}}.tsv"
         wildcard_constraints:
             path=download_pattern(),
+        conda:
+            CONDA_ENV
         resources:
             http=1,
         params:

@@ -11,6 +11,8 @@ rule compute_categories:
         f"logs/{RUN}/compute_categories/{{tile}}.log",
     benchmark:
         f"benchmarks/results/{RUN}/compute_categories/{{tile}}.tsv"
+    conda:
+        CONDA_ENV
     resources:
         mem_mb=1500,
     params:
@@ -37,6 +39,8 @@ rule compute_scores:
         f"benchmarks/results/{RUN}/compute_scores/{{tech}}_{{tile}}.tsv"
     wildcard_constraints:
         tech="pv|wind",
+    conda:
+        CONDA_ENV
     resources:
         mem_mb=2000,
     params:
@@ -61,6 +65,8 @@ rule assemble_categories:
         f"logs/{RUN}/assemble_categories.log",
     benchmark:
         f"benchmarks/results/{RUN}/assemble_categories.tsv"
+    conda:
+        CONDA_ENV
     resources:
         mem_mb=3000,
     params:
@@ -85,6 +91,8 @@ rule assemble_scores:
         f"logs/{RUN}/assemble_scores.log",
     benchmark:
         f"benchmarks/results/{RUN}/assemble_scores.tsv"
+    conda:
+        CONDA_ENV
     resources:
         mem_mb=3000,
     params:
@@ -103,6 +111,8 @@ rule compare_weight_sets:
         f"logs/{RUN}/compare_weight_sets.log",
     benchmark:
         f"benchmarks/results/{RUN}/compare_weight_sets.tsv"
+    conda:
+        CONDA_ENV
     params:
         technologies=TECHNOLOGIES,
         weight_sets=list(config["scoring"]["weight_sets"]),

@@ -15,6 +15,8 @@ rule delineate_sites:
         f"benchmarks/results/{RUN}/delineate_sites/{{tech}}_{{tile}}.tsv"
     wildcard_constraints:
         tech="pv|wind",
+    conda:
+        CONDA_ENV
     resources:
         mem_mb=1500,
     params:
@@ -40,6 +42,8 @@ rule simulate_yield:
         f"benchmarks/results/{RUN}/simulate_yield/{{tech}}.tsv"
     wildcard_constraints:
         tech="pv|wind",
+    conda:
+        CONDA_ENV
     threads: 2
     resources:
         mem_mb=6000,
@@ -70,6 +74,8 @@ rule export_sites:
         f"logs/{RUN}/export_sites.log",
     benchmark:
         f"benchmarks/results/{RUN}/export_sites.tsv"
+    conda:
+        CONDA_ENV
     params:
         technologies=TECHNOLOGIES,
         bases=BASE_COUNTIES,
