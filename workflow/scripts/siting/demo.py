@@ -677,6 +677,176 @@ def _user_layer_masks(terrain: Terrain, region: BaseGeometry, bounds: BBox, seed
     return redline, farmland, transform
 
 
+def write_hwsd(
+    raw_dir: Path,
+    *,
+    bounds: BBox,
+    region_wgs84: BaseGeometry,
+    seed: int,
+    terrain: Terrain | None = None,
+) -> list[Path]:
+    """Write HWSD v2.0 ``HWSD2_RASTER.zip`` and ``HWSD2_DB.zip`` over ``bounds`` in the real formats.
+
+    The raster zip holds ``HWSD2.bil`` + ``HWSD2.hdr`` + ``HWSD2.prj`` as GDAL's ``EHdr`` driver
+    writes them (``uint16`` mapping-unit ids, nodata 65535, 30″ cells on the global 1/120° lattice,
+    ESRI ``GCS_WGS_1984`` .prj) over ``bounds`` + 0.25°, plus ``HWSD2.bil.aux.xml`` (GDAL metadata
+    ``DATA_BASIS=demo-synthetic``) and ``README_demo.txt``. The database zip holds ``HWSD2.sqlite``
+    with ``HWSD2_SMU``, ``HWSD2_LAYERS`` (one row per unit, component and depth D1–D7, ``SHARE`` [%],
+    ``ELEC_COND`` [dS m⁻¹], fill −9) and ``METADATA`` (``data_basis``). Eight units: loess upland,
+    mountains, basin floor (all < 2 dS/m in D1), water (−9), and saline units of 4.6–16 dS/m
+    (SHARE-weighted D1 mean) along the 桑干河 in the 大同 basin (阳高, 应县, 山阴, 朔城, 怀仁) and
+    around 运城盐湖.
+
+    Parameters
+    ----------
+    raw_dir : Path
+        Raw-data root; file paths come from the catalogue ids ``hwsd2_raster`` and ``hwsd2_db``.
+    bounds : tuple of float
+        (west, south, east, north) [°] of the region.
+    region_wgs84 : shapely geometry
+        Region polygon [EPSG:4326] (unused beyond ``bounds``; kept for a uniform writer signature).
+    seed : int
+        Seed of the patch pattern of the saline clusters.
+    terrain : Terrain, optional
+        The demo landscape; its basin and range weights place basin-floor and mountain units. Without
+        it the basin polygons and range axes of :mod:`siting.vector_demo` are used.
+
+    Returns
+    -------
+    list of Path
+        The two zip files.
+    """
+    import sqlite3
+    import tempfile
+
+    del region_wgs84
+    rng = np.random.default_rng([seed, 2023])
+    # id: (description, [(SEQUENCE, SHARE %, WRB2, FAO90, D1 ELEC_COND dS/m)])
+    units = {
+        21001: ("loess upland", [(1, 70, "CM", "CMc", 0.3), (2, 30, "RG", "RGc", 0.2)]),
+        21002: (
+            "mountains",
+            [(1, 60, "LP", "LPe", 0.1), (2, 25, "CM", "CMe", 0.2), (3, 15, "RK", "RK", -9.0)],
+        ),
+        21003: ("basin floor", [(1, 60, "FL", "FLc", 1.2), (2, 40, "CM", "CMc", 0.5)]),
+        21004: (
+            "桑干河 valley",
+            [(1, 50, "SC", "SCg", 7.0), (2, 30, "FL", "FLc", 3.0), (3, 20, "CM", "CMc", 0.8)],
+        ),
+        21005: ("saline patches", [(1, 70, "SC", "SCh", 11.0), (2, 30, "FL", "FLc", 3.0)]),
+        21006: ("运城盐湖 salt flat", [(1, 80, "SC", "SCh", 18.0), (2, 20, "SC", "SCg", 8.0)]),
+        21007: ("around 运城盐湖", [(1, 60, "SC", "SCh", 9.0), (2, 40, "FL", "FLc", 2.5)]),
+        21008: ("water bodies", [(1, 100, "WR", "WR", -9.0)]),
+    }
+    depths = [("D1", 0, 20), ("D2", 20, 40), ("D3", 40, 60), ("D4", 60, 80)]
+    depths += [("D5", 80, 100), ("D6", 100, 150), ("D7", 150, 200)]
+
+    extent = (bounds[0] - 0.25, bounds[1] - 0.25, bounds[2] + 0.25, bounds[3] + 0.25)
+    transform, height, width = _aligned_grid(extent, 120)
+    shape = (height, width)
+    lon, lat = pixel_centres(transform, height, width)
+
+    def burn(shapes: list) -> np.ndarray:
+        shapes = [g for g in shapes if not g.is_empty]
+        if not shapes:
+            return np.zeros(shape, dtype=bool)
+        return features.rasterize([(g, 1) for g in shapes], out_shape=shape, transform=transform).astype(bool)
+
+    datong = Polygon(vector_demo.BASINS["大同盆地"])
+    if terrain is not None:
+        basin, ridge, _ = terrain.weights(lon, lat)
+        basin, mountains = basin > 0.5, ridge > 0.3
+    else:
+        basin = burn([Polygon(c) for c in vector_demo.BASINS.values()])
+        mountains = burn([LineString(c).buffer(0.12) for c, _ in vector_demo.RANGES.values()]) & ~basin
+    ids = np.full(shape, 21001, dtype="uint16")
+    ids[mountains] = 21002
+    ids[basin] = 21003
+    valley = vector_demo.buffer_km(LineString(vector_demo.RIVERS["桑干河"]), 7.0).intersection(
+        datong.buffer(0.05)
+    )
+    ids[burn([valley])] = 21004
+    patches = []
+    for lon0, lat0, radius_km, count in vector_demo.SALINE_AREAS.values():
+        patches.append(vector_demo.ellipse(lon0, lat0, 0.6 * radius_km, 0.4 * radius_km, 30.0))
+        for _ in range(count // 2):
+            dx, dy = rng.uniform(-radius_km, radius_km, 2) / KM_PER_DEG
+            patches.append(vector_demo.ellipse(lon0 + dx, lat0 + dy, 2.5, 1.5, float(rng.uniform(0, 180))))
+    ids[burn([p.intersection(datong) for p in patches])] = 21005
+    lake = vector_demo.salt_lake()
+    ids[burn([vector_demo.buffer_km(lake, 6.0)])] = 21007
+    ids[burn([vector_demo.buffer_km(lake, 1.0)])] = 21006
+    ids[burn(list(vector_demo.water_bodies().geometry))] = 21008
+
+    raster_src, db_src = sources.get_source("hwsd2_raster"), sources.get_source("hwsd2_db")
+    raster_zip, db_zip = raw_dir / raster_src.path, raw_dir / db_src.path
+    stamp = (2023, 9, 1, 0, 0, 0)
+    readme = f"{_SYNTHETIC_NOTE}\ndata_basis: {DATA_BASIS}\n"
+    with tempfile.TemporaryDirectory(prefix="demo_hwsd_") as tmp:
+        bil = Path(tmp) / "HWSD2.bil"
+        profile = {"driver": "EHdr", "height": height, "width": width, "count": 1, "dtype": "uint16"}
+        profile |= {"crs": "EPSG:4326", "transform": transform, "nodata": 65535}
+        with rasterio.open(bil, "w", **profile) as dst:
+            dst.write(ids, 1)
+            dst.update_tags(**_tags(f"{raster_src.title}: soil mapping unit id (HWSD2_SMU_ID)"))
+        raster_zip.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(raster_zip, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for name in ("HWSD2.bil", "HWSD2.hdr", "HWSD2.prj", "HWSD2.bil.aux.xml"):
+                zf.writestr(zipfile.ZipInfo(name, date_time=stamp), (Path(tmp) / name).read_bytes())
+            zf.writestr(zipfile.ZipInfo("README_demo.txt", date_time=stamp), readme + raster_src.attribution)
+
+        db = Path(tmp) / "HWSD2.sqlite"
+        con = sqlite3.connect(db)
+        try:
+            con.execute(
+                "CREATE TABLE HWSD2_SMU (ID INTEGER PRIMARY KEY, HWSD2_SMU_ID INTEGER, COVERAGE INTEGER, "
+                "SHARE REAL, WRB2 TEXT, FAO90 TEXT, DESCRIPTION TEXT)"
+            )
+            con.execute(
+                "CREATE TABLE HWSD2_LAYERS (ID INTEGER PRIMARY KEY, HWSD2_SMU_ID INTEGER, COVERAGE INTEGER, "
+                "SEQUENCE INTEGER, SHARE REAL, WRB2 TEXT, FAO90 TEXT, LAYER TEXT, TOPDEP INTEGER, "
+                "BOTDEP INTEGER, PH_WATER REAL, ESP REAL, ELEC_COND REAL)"
+            )
+            con.execute("CREATE TABLE METADATA (KEY TEXT PRIMARY KEY, VALUE TEXT)")
+            smu_rows, layer_rows = [], []
+            for unit, (description, components) in units.items():
+                top = max(components, key=lambda c: c[1])
+                smu_rows.append((unit, 1, top[1], top[2], top[3], description))
+                for seq, share, wrb2, fao90, ec in components:
+                    for k, (layer, topdep, botdep) in enumerate(depths):
+                        # Salinity falls with depth below the topsoil; fill values stay -9.
+                        value = ec if ec < 0 else round(ec * 0.85**k, 2)
+                        ph = round(8.0 + 0.08 * max(ec, 0.0) ** 0.5 * 3, 1)
+                        esp = round(max(ec, 0.0) * 1.5, 1) if ec >= 0 else -9.0
+                        layer_rows.append(
+                            (unit, 1, seq, share, wrb2, fao90, layer, topdep, botdep, ph, esp, value)
+                        )
+            con.executemany(
+                "INSERT INTO HWSD2_SMU (HWSD2_SMU_ID, COVERAGE, SHARE, WRB2, FAO90, DESCRIPTION) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                smu_rows,
+            )
+            con.executemany(
+                "INSERT INTO HWSD2_LAYERS (HWSD2_SMU_ID, COVERAGE, SEQUENCE, SHARE, WRB2, FAO90, LAYER, "
+                "TOPDEP, BOTDEP, PH_WATER, ESP, ELEC_COND) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                layer_rows,
+            )
+            meta = {
+                "data_basis": DATA_BASIS,
+                "description": _SYNTHETIC_NOTE,
+                "attribution": db_src.attribution,
+            }
+            con.executemany("INSERT INTO METADATA VALUES (?, ?)", list(meta.items()))
+            con.commit()
+        finally:
+            con.close()
+        db_zip.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(db_zip, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr(zipfile.ZipInfo("HWSD2.sqlite", date_time=stamp), db.read_bytes())
+            zf.writestr(zipfile.ZipInfo("README_demo.txt", date_time=stamp), readme + db_src.attribution)
+    return [raster_zip, db_zip]
+
+
 def build_demo_inputs(
     raw_dir: Path,
     *,
@@ -692,6 +862,7 @@ def build_demo_inputs(
     landcover_cells_per_degree: int = 400,
     gsa_cells_per_degree: int = 120,
     gwa_cells_per_degree: int = 100,
+    with_hwsd: bool = True,
 ) -> list[Path]:
     """Write every demo input under ``raw_dir`` with the real file names and formats.
 
@@ -715,6 +886,8 @@ def build_demo_inputs(
         Spacing of the reference-weather lattice [°].
     dem_cells_per_degree, landcover_cells_per_degree, gsa_cells_per_degree, gwa_cells_per_degree : int
         Resolution of the synthetic rasters [cells per degree] (real: 1200, 12000, 120, 400).
+    with_hwsd : bool
+        Also write the HWSD v2.0 soil raster and database (:func:`write_hwsd`).
 
     Returns
     -------
@@ -742,5 +915,7 @@ def build_demo_inputs(
         raw_dir, region_wgs84, redline_mask=redline, farmland_mask=farmland, transform=transform, seed=seed
     )
     written += _write_weather(raw_dir, region_wgs84, year, weather_spacing_deg, seed)
+    if with_hwsd:
+        written += write_hwsd(raw_dir, bounds=bounds, region_wgs84=region_wgs84, seed=seed, terrain=terrain)
     logger.info("wrote %d demo input files under %s", len(written), raw_dir)
     return written
