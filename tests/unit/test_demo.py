@@ -49,6 +49,7 @@ def _expected_relative_paths() -> set[str]:
     for lat, lon in sources.weather_points(REGION, 1.0):
         expected.add(src.path_for(year=YEAR, point=sources.nasa_power_point_label(lat, lon)))
     expected |= set(vector_demo.USER_LAYER_FILES.values())
+    expected |= {sources.get_source("hwsd2_raster").path, sources.get_source("hwsd2_db").path}
     return expected
 
 
@@ -214,14 +215,16 @@ def test_user_layers(raw):
 def test_every_raster_is_labelled_synthetic(raw):
     _, written = raw
     rasters = [p for p in written if p.suffix in (".tif", ".zip")]
-    assert len(rasters) == 4 + 1 + 3 + 4
+    assert len(rasters) == 4 + 1 + 3 + 4 + 1  # DEM, WorldCover, GSA, GWA, HWSD raster
     for path in rasters:
         with rasterio.open(verify.raster_gdal_path(path, member=_member(path))) as src:
             assert src.tags().get("DATA_BASIS") == "demo-synthetic", path
 
 
 def _member(path: Path) -> str | None:
-    """The catalogue's zip member suffix for a GSA zip, else None."""
+    """The catalogue's zip member suffix for a GSA or HWSD zip, else None."""
+    if path.name == "HWSD2_RASTER.zip":
+        return "HWSD2.bil"
     return next((f"{x}.tif" for x in ("GHI", "DNI", "PVOUT") if f"_{x}_" in path.name), None)
 
 

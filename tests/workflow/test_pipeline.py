@@ -142,3 +142,39 @@ def test_dry_run_of_the_real_study_lists_every_download(tmp_path):
     )
     assert any(u.startswith("https://globalwindatlas.info/api/gis/country/CHN/wind-speed/100") for u in urls)
     assert not any(tmp_path.glob("resources/raw/*"))  # a dry run downloads nothing
+
+
+def test_every_table_says_it_is_synthetic(run):
+    tables = sorted((run / "results/tiny").rglob("*.csv"))
+    tables = [t for t in tables if "/tiles/" not in str(t) and not t.name.endswith("_rules.csv")]
+    assert len(tables) >= 8
+    for table in tables:
+        frame = pd.read_csv(table, encoding="utf-8-sig")
+        assert set(frame["data_basis"]) == {"demo-synthetic"}, table
+
+
+def test_sites_rerun_is_byte_identical_and_a_one_county_change_stays_in_that_county(run, tmp_path):
+    sites_csv = run / "results/tiny/sites/sites.csv"
+    before = sites_csv.read_bytes()
+    snakemake(run, "--forcerun", "simulate_yield", configfiles=[TINY])
+    assert sites_csv.read_bytes() == before
+
+    # A protected area inside 新荣 (140212) only: 左云 (140226) keeps exactly its sites.
+    import geopandas as gpd
+
+    county = gpd.read_file(run / "resources/tiny/region.gpkg", layer="county")
+    xinrong = county[county["adcode"] == 140212].to_crs(3857).geometry.iloc[0]
+    patch = xinrong.buffer(-6000).intersection(xinrong.centroid.buffer(12000))
+    layer = tmp_path / "protected.gpkg"
+    gpd.GeoDataFrame({"name": ["test reserve"]}, geometry=[patch], crs=3857).to_file(layer)
+    extra = overlay(tmp_path, "protected", {"data": {"user_layers": {"protected_areas": str(layer)}}})
+    snakemake(run, "results/tiny/sites/sites.csv", configfiles=[TINY, extra])
+    old = pd.read_csv(pd.io.common.BytesIO(before), encoding="utf-8-sig")
+    new = pd.read_csv(sites_csv, encoding="utf-8-sig")
+    relative = ["rank", "rank_in_base"]  # ranks are relative to every other site, so they may move
+    pd.testing.assert_frame_equal(
+        old[old["county_adcode"] == 140226].drop(columns=relative).reset_index(drop=True),
+        new[new["county_adcode"] == 140226].drop(columns=relative).reset_index(drop=True),
+    )
+    assert not old[old["county_adcode"] == 140212].equals(new[new["county_adcode"] == 140212])
+    snakemake(run, configfiles=[TINY])  # back to the tiny config for any later test

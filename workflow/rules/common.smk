@@ -74,6 +74,8 @@ def landcover_tiles():
 
 
 GWA_COUNTRY = "CHN"
+# Without a saline-land survey, the saline proxy needs HWSD v2 topsoil salinity.
+SALINITY_PROXY = config["data"]["user_layers"]["saline_land"] is None
 DATA_BASIS = "demo-synthetic" if DEMO else "real"
 PRESENCE_LAYERS = [
     "ecological_redline",
@@ -221,6 +223,12 @@ def downloads():
     power = _sources.get_source("nasa_power_hourly")
     for (lat, lon), p in weather_files().items():
         out[p] = ("nasa_power_hourly", power.url_for(lat=lat, lon=lon, year=year))
+    if SALINITY_PROXY:
+        for sid in ("hwsd2_raster", "hwsd2_db"):
+            out[raw(_sources.get_source(sid).path)] = (
+                sid,
+                _sources.get_source(sid).url,
+            )
     mining = vector_layers().get("mining_areas")
     if mining:
         out[mining] = ("mining_maus2022", _sources.get_source("mining_maus2022").url)
@@ -266,7 +274,9 @@ def tech_tile_files(pattern):
 
 def tile_layer_files():
     """Named prepared rasters of the tile ``{tile}`` (inputs of the per-tile analysis rules)."""
-    names = ("terrain", "landcover", "climate", "vectors", "distances", "zones")
+    names = ["terrain", "landcover", "climate", "vectors", "distances", "zones"]
+    if SALINITY_PROXY:
+        names.append("soil")
     return {name: f"{RES}/tiles/{{tile}}/{name}.tif" for name in names}
 
 
@@ -287,6 +297,8 @@ def source_ids():
     ]
     if "mining_areas" in vector_layers():
         ids.append("mining_maus2022")
+    if SALINITY_PROXY:
+        ids += ["hwsd2_raster", "hwsd2_db"]
     return ids
 
 
@@ -323,6 +335,11 @@ def demo_outputs():
         + list(gwa_files().values())
         + list(weather_files().values())
         + list(user_layer_files().values())
+        + (
+            [raw(_sources.get_source(s).path) for s in ("hwsd2_raster", "hwsd2_db")]
+            if SALINITY_PROXY
+            else []
+        )
     )
 
 

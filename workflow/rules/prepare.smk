@@ -129,3 +129,24 @@ rule prepare_vectors:
         distance_layers=DISTANCE_LAYERS,
     script:
         "../scripts/prepare_vectors.py"
+
+
+rule prepare_soil:
+    input:
+        raster=raw(_sources.get_source("hwsd2_raster").path),
+        db=raw(_sources.get_source("hwsd2_db").path),
+    output:
+        f"{RES}/tiles/{{tile}}/soil.tif",
+    log:
+        f"logs/{RUN}/prepare_soil/{{tile}}.log",
+    benchmark:
+        f"benchmarks/results/{RUN}/prepare_soil/{{tile}}.tsv"
+    conda:
+        CONDA_ENV
+    resources:
+        mem_mb=1000,
+    params:
+        grid=config["grid"],
+        data_basis=DATA_BASIS,
+    script:
+        "../scripts/prepare_soil.py"

@@ -81,5 +81,6 @@ rule export_sites:
         bases=BASE_COUNTIES,
         policy=config["targets"]["policy"],
         next_gw_capacity_gw=config["targets"]["next_gw_capacity_gw"],
+        data_basis=DATA_BASIS,
     script:
         "../scripts/export_sites.py"

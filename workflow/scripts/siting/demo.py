@@ -22,6 +22,7 @@ import io
 import json
 import logging
 import math
+import shutil
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -841,9 +842,7 @@ def write_hwsd(
         finally:
             con.close()
         db_zip.parent.mkdir(parents=True, exist_ok=True)
-        with zipfile.ZipFile(db_zip, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            zf.writestr(zipfile.ZipInfo("HWSD2.sqlite", date_time=stamp), db.read_bytes())
-            zf.writestr(zipfile.ZipInfo("README_demo.txt", date_time=stamp), readme + db_src.attribution)
+        shutil.copyfile(db, db_zip)  # ISRIC's stand-alone SQLite (FAO's HWSD2_DB.zip holds an .mdb)
     return [raster_zip, db_zip]
 
 

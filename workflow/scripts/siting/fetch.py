@@ -19,6 +19,10 @@ NASA_POWER_KEYS = ("properties.parameter", "header")
 def verifier(source_id: str, *, bounds_wgs84: BBox | None) -> Callable[[Path], object]:
     """The format check for a file of ``source_id`` (expected CRS, overlap with the region, format)."""
     src = get_source(source_id)
+    if source_id == "hwsd2_raster":  # GDAL reads its ESRI .prj as OGC:CRS84, equivalent to EPSG:4326
+        from siting import soil
+
+        return partial(soil.check_smu_raster, bounds_overlap=bounds_wgs84)
     if src.kind in {"raster", "raster-window"}:
         return partial(verify.check_raster, expected_crs="EPSG:4326", bounds_overlap=bounds_wgs84)
     if src.kind == "raster-zip":
@@ -30,7 +34,7 @@ def verifier(source_id: str, *, bounds_wgs84: BBox | None) -> Callable[[Path], o
     if src.kind == "vector":
         return partial(verify.check_vector, bounds_overlap=bounds_wgs84)
     if src.kind == "sqlite":
-        return partial(verify.check_sqlite, member=src.member)
+        return partial(verify.check_sqlite, table="HWSD2_LAYERS")
     raise ValueError(f"source {source_id!r} of kind {src.kind!r} is not downloadable")
 
 

@@ -159,6 +159,7 @@ def read_tile_layers(paths: Mapping[str, str], *, proxies: Mapping[str, Any]) ->
     """
     from siting import io
 
+    paths = dict(paths.items())  # Snakemake's named input list: test names, not values
     terrain, profile = io.read_raster(paths["terrain"])
     landcover = io.read_raster(paths["landcover"])[0]["landcover"]
     climate, _ = io.read_raster(paths["climate"])
@@ -174,4 +175,6 @@ def read_tile_layers(paths: Mapping[str, str], *, proxies: Mapping[str, Any]) ->
         proxies=proxies,
     )
     named["county_zone"] = io.read_raster(paths["zones"])[0]["county_zone"]
+    if "soil" in paths:  # HWSD v2 topsoil salinity (the saline proxy), when no survey is configured
+        named["salinity_ds_m"] = io.read_raster(paths["soil"])[0]["salinity_ds_m"]
     return named, sources, profile

@@ -7,6 +7,7 @@ scripts write them with :func:`siting.io.write_raster`. Band names carry units.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -16,6 +17,9 @@ from rasterio import features
 
 from siting import terrain
 from siting.warp import warp_to_tile
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TERRAIN_BANDS = ("elevation_m", "slope_deg", "aspect_deg", "ruggedness_m")
 CLIMATE_BANDS = {
@@ -152,3 +156,21 @@ def zone_raster(
         dtype="uint16",
     )
     return out
+
+
+def soil_layers(
+    smu_path: str, salinity: pd.Series, *, transform: Affine, shape: tuple[int, int], crs: str
+) -> dict[str, np.ndarray]:
+    """Topsoil salinity [dS/m] from the HWSD v2 mapping units (nearest) joined to their ELEC_COND."""
+    from siting import soil
+
+    ids = warp_to_tile(
+        [smu_path],
+        dst_transform=transform,
+        dst_shape=shape,
+        dst_crs=crs,
+        kind="class",
+        dst_nodata=soil.SMU_NODATA,
+        dtype="uint16",
+    )
+    return {"salinity_ds_m": soil.salinity_raster(ids, salinity, nodata=soil.SMU_NODATA)}

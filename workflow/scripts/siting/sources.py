@@ -300,18 +300,18 @@ CATALOGUE: dict[str, Source] = {
         ),
         Source(
             id="hwsd2_db",
-            title="Harmonized World Soil Database v2.0 attribute database",
+            title="Harmonized World Soil Database v2.0 attribute database (SQLite)",
             version="2.0",
-            url="https://s3.eu-west-1.amazonaws.com/data.gaezdev.aws.fao.org/HWSD/HWSD2_DB.zip",
-            path="hwsd2/HWSD2_DB.zip",
+            url="https://www.isric.org/sites/default/files/HWSD2.sqlite",
+            path="hwsd2/HWSD2.sqlite",
             kind="sqlite",
-            member="HWSD2.sqlite",
             units="ELEC_COND dS/m",
             licence="FAO/IIASA HWSD v2.0 terms (non-commercial use)",
             attribution="FAO & IIASA. 2023. Harmonized World Soil Database version 2.0.",
             homepage="https://www.fao.org/soils-portal/data-hub/soil-maps-and-databases/"
             "harmonized-world-soil-database-v20/en/",
-            verify_note="URL and licence not confirmed",
+            verify_note="FAO's HWSD2_DB.zip holds an Access .mdb; ISRIC publishes this SQLite conversion. "
+            "URL, column names and licence not confirmed against the real file",
         ),
         Source(
             id="mining_maus2022",
