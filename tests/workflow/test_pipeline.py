@@ -177,4 +177,4 @@ def test_sites_rerun_is_byte_identical_and_a_one_county_change_stays_in_that_cou
         new[new["county_adcode"] == 140226].drop(columns=relative).reset_index(drop=True),
     )
     assert not old[old["county_adcode"] == 140212].equals(new[new["county_adcode"] == 140212])
-    snakemake(run, configfiles=[TINY])  # back to the tiny config for any later test
+    # Last test of the session on this run: it leaves the run on the edited config.
