@@ -25,6 +25,18 @@ def _is_tile(url: str) -> bool:
     return any(host == h or host.endswith(h) for h in TILE_HOSTS)
 
 
+def assert_clean_offline_page(result: dict) -> None:
+    """No uncaught error, no console error and no request but basemap tiles (which fail offline)."""
+    assert result["pageErrors"] == [], result["pageErrors"]
+    errors = [
+        c
+        for c in result["console"]
+        if not (c["text"].startswith("Failed to load resource") and _is_tile(c["url"]))
+    ]
+    assert errors == [], errors
+    assert [u for u in result["blocked"] if not _is_tile(u)] == []
+
+
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory) -> dict:
     """overview, pv, wind maps and the report built from synthetic inputs, in one folder."""
@@ -100,14 +112,7 @@ def results(pages, open_pages, tmp_path_factory) -> dict:
 @pytest.mark.parametrize("name", ["overview", "pv", "wind", "report"])
 def test_no_javascript_errors_and_nothing_but_tiles_requested(results, name):
     r = results[name]
-    assert r["pageErrors"] == [], r["pageErrors"]
-    errors = [
-        c
-        for c in r["console"]
-        if not (c["text"].startswith("Failed to load resource") and _is_tile(c["url"]))
-    ]
-    assert errors == [], errors
-    assert [u for u in r["blocked"] if not _is_tile(u)] == []
+    assert_clean_offline_page(r)
     assert r["dom"]["externalScripts"] == []
 
 

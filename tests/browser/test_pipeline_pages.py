@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_browser import _is_tile
+from test_browser import assert_clean_offline_page
 
 pytestmark = pytest.mark.browser
 
@@ -27,14 +27,7 @@ def pipeline_pages(tiny_run, open_pages, tmp_path_factory) -> dict:
 @pytest.mark.parametrize("name", ["overview", "pv", "wind", "report"])
 def test_pipeline_pages_open_offline_without_errors(pipeline_pages, name):
     r = pipeline_pages[name]
-    assert r["pageErrors"] == [], r["pageErrors"]
-    errors = [
-        c
-        for c in r["console"]
-        if not (c["text"].startswith("Failed to load resource") and _is_tile(c["url"]))
-    ]
-    assert errors == [], errors
-    assert [u for u in r["blocked"] if not _is_tile(u)] == []
+    assert_clean_offline_page(r)
     assert "SYNTHETIC" in r["dom"].get("banner", "") + r["dom"].get("bodyText", "")
 
 

@@ -158,36 +158,24 @@ _CC_BY = "CC BY 4.0"
 CATALOGUE: dict[str, Source] = {
     s.id: s
     for s in [
-        Source(
-            id="copdem_glo90",
-            title="Copernicus DEM GLO-90",
-            version="GLO-90 DGED 2021_1 (AWS open data COG)",
-            url="https://copernicus-dem-90m.s3.amazonaws.com/{name}/{name}.tif",
-            path="copdem_glo90/{name}.tif",
-            kind="raster",
-            tiling_deg=1.0,
-            units="m above EGM2008",
-            licence="Copernicus DEM licence (free, attribution required)",
-            attribution="© DLR e.V. 2010-2014 and © Airbus Defence and Space GmbH 2014-2018 provided "
-            "under COPERNICUS by the European Union and ESA; all rights reserved",
-            homepage="https://registry.opendata.aws/copernicus-dem/",
-            extra={"arcsec": 30},
-        ),
-        Source(
-            id="copdem_glo30",
-            title="Copernicus DEM GLO-30",
-            version="GLO-30 DGED 2021_1 (AWS open data COG)",
-            url="https://copernicus-dem-30m.s3.amazonaws.com/{name}/{name}.tif",
-            path="copdem_glo30/{name}.tif",
-            kind="raster",
-            tiling_deg=1.0,
-            units="m above EGM2008",
-            licence="Copernicus DEM licence (free, attribution required)",
-            attribution="© DLR e.V. 2010-2014 and © Airbus Defence and Space GmbH 2014-2018 provided "
-            "under COPERNICUS by the European Union and ESA; all rights reserved",
-            homepage="https://registry.opendata.aws/copernicus-dem/",
-            extra={"arcsec": 10},
-        ),
+        *[
+            Source(
+                id=f"copdem_{name}",
+                title=f"Copernicus DEM {name.upper().replace('GLO', 'GLO-')}",
+                version=f"{name.upper().replace('GLO', 'GLO-')} DGED 2021_1 (AWS open data COG)",
+                url=f"https://copernicus-dem-{metres}m.s3.amazonaws.com/{{name}}/{{name}}.tif",
+                path=f"copdem_{name}/{{name}}.tif",
+                kind="raster",
+                tiling_deg=1.0,
+                units="m above EGM2008",
+                licence="Copernicus DEM licence (free, attribution required)",
+                attribution="© DLR e.V. 2010-2014 and © Airbus Defence and Space GmbH 2014-2018 provided "
+                "under COPERNICUS by the European Union and ESA; all rights reserved",
+                homepage="https://registry.opendata.aws/copernicus-dem/",
+                extra={"arcsec": arcsec},
+            )
+            for name, metres, arcsec in [("glo90", 90, 30), ("glo30", 30, 10)]
+        ],
         Source(
             id="worldcover_2021",
             title="ESA WorldCover 10 m 2021 v200",
