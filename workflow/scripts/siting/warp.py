@@ -45,6 +45,9 @@ def resampling_for(kind: str, *, src_res_m: float, dst_res_m: float) -> Resampli
     raise ValueError(f"unknown layer kind {kind!r}")
 
 
+SAMPLES_PER_BLOCK = 4_000_000
+"""Sub-sample points handled at once (bounds the memory of a tile job whatever its size)."""
+
 MAX_SUPERSAMPLING = 12
 """Largest number of point samples per cell edge when aggregating finer sources (12 × 12 per cell)."""
 
@@ -127,24 +130,30 @@ def warp_to_tile(
     if method in (Resampling.average, Resampling.mode):
         k = min(MAX_SUPERSAMPLING, max(2, math.ceil(dst_res_m / src_res_m)))
         method = Resampling.nearest
-    height, width = dst_shape[0] * k, dst_shape[1] * k
-    lon, lat = sample_lonlat(tuple(dst_transform), dst_shape, dst_crs, k)
-    target = np.full((height, width), dst_nodata, dtype=dtype)
-    for path in paths:
-        _sample_into(
-            target,
-            path,
-            lon,
-            lat,
-            band=band,
-            src_nodata=src_nodata,
-            dst_nodata=dst_nodata,
-            bilinear=method == Resampling.bilinear,
-        )
-    return target if k == 1 else block_reduce(target, k, kind=kind, nodata=dst_nodata)
+    out = np.empty(dst_shape, dtype=dtype)
+    # Row blocks keep the k² sub-samples of only a few million points in memory at a time.
+    block_rows = max(1, SAMPLES_PER_BLOCK // (dst_shape[1] * k * k))
+    for r0 in range(0, dst_shape[0], block_rows):
+        rows = min(block_rows, dst_shape[0] - r0)
+        block_transform = dst_transform * Affine.translation(0, r0)
+        lon, lat = sample_lonlat(tuple(block_transform), (rows, dst_shape[1]), dst_crs, k)
+        target = np.full(lon.shape, dst_nodata, dtype=dtype)
+        for path in paths:
+            _sample_into(
+                target,
+                path,
+                lon,
+                lat,
+                band=band,
+                src_nodata=src_nodata,
+                dst_nodata=dst_nodata,
+                bilinear=method == Resampling.bilinear,
+            )
+        out[r0 : r0 + rows] = target if k == 1 else block_reduce(target, k, kind=kind, nodata=dst_nodata)
+    return out
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=2)
 def sample_lonlat(
     transform: tuple[float, ...], shape: tuple[int, int], crs: str, k: int
 ) -> tuple[np.ndarray, np.ndarray]:
