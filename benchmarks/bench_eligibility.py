@@ -14,12 +14,14 @@ Steps
    refined 6× with a seeded dither of class edges and ~0.25 villages/km² (built-up, 150–400 m squares),
    which the demo generator cannot produce at this resolution in reasonable time and memory.
 2. **Pipeline**: Snakemake (``--cores 2``) runs ``build_region`` and then the targets
-   ``results/{run}/eligibility/{pv,wind}_summary.csv`` (``assemble_eligibility``; every per-tile
-   prepare and ``compute_eligibility`` job upstream) with ``benchmarks/bench_eligibility.yaml`` at
+   ``results/{run}/eligibility/{pv,wind}_summary.csv`` (``compute_eligibility``, one job per
+   technology over every tile, with the per-tile ``prepare_terrain``, ``prepare_landcover`` and
+   ``prepare_vectors`` jobs its rules need upstream) with ``benchmarks/bench_eligibility.yaml`` at
    100 m (``bench100``) and 30 m (``bench30``). Per-job wall, CPU and peak RSS come from the rules'
    ``benchmark:`` TSVs; Snakemake's overhead is the run's wall time minus Σ job time / cores, and the
    time of ``snakemake -n``. At 100 m the eligibility stage alone (``--forcerun compute_eligibility``)
-   is repeated ``--repeats`` − 1 more times; the 30 m run is done once.
+   is repeated ``--repeats`` − 1 more times; the 30 m run is done once (``--tiles-30 N``: only the
+   prepare jobs of N evenly spaced tiles, extrapolated).
 3. **atlite** (0.7, in its own virtualenv ``benchmarks/.venv-atlite``, see ``requirements-atlite.txt``):
    ``shape_availability`` on the province (same equal-area CRS, 100 m) with the same rules: the land
    cover (a VRT over the 9 tiles) ``codes=[50], buffer=500``; a slope raster (> 15°) computed first on
@@ -297,9 +299,8 @@ def _group(summary: dict[str, dict[str, float]], rules: Sequence[str], *, pick=N
 
 
 def _tech_figures(rows: dict[str, list[dict[str, float]]], tech: str) -> dict[str, float]:
-    """compute_eligibility + assemble_eligibility of one technology: Σ wall, Σ CPU, max RSS."""
-    jobs = [j for j in rows.get("compute_eligibility", []) if j["job"].startswith(f"{tech}_")]
-    jobs += [j for j in rows.get("assemble_eligibility", []) if j["job"] == tech]
+    """The compute_eligibility job of one technology (every tile): wall, CPU, peak RSS."""
+    jobs = [j for j in rows.get("compute_eligibility", []) if j["job"] == tech]
     return {
         "jobs": len(jobs),
         "sum_wall_s": sum(j["s"] for j in jobs),
@@ -345,12 +346,11 @@ def _age_inputs(run: str) -> None:
 
 
 def run_targets(run: str, tiles: Sequence[str] | None) -> list[str]:
-    """The province summaries (``assemble_eligibility``), or the per-tile outputs of ``tiles`` only."""
+    """The province summaries (``compute_eligibility``), or the prepared rasters of ``tiles`` only."""
     if tiles is None:
         return [f"results/{run}/eligibility/{tech}_summary.csv" for tech in ("pv", "wind")]
-    return [
-        f"results/{run}/eligibility/tiles/{tech}/{t}_summary.csv" for tech in ("pv", "wind") for t in tiles
-    ]
+    groups = ("terrain", "landcover", "vectors")
+    return [f"resources/{run}/tiles/{t}/{g}.tif" for t in tiles for g in groups]
 
 
 def full_run(run: str, resolution_m: float, *, tiles: Sequence[str] | None = None) -> dict[str, Any]:
@@ -405,30 +405,28 @@ def collect_run(
     result: dict[str, Any] = {
         "run": run,
         "resolution_m": resolution_m,
-        "tiles": rules["compute_eligibility"]["jobs"] // 2,
+        "tiles": len(tiles) if tiles else len(grid_tiles(resolution_m)),
         "tiles_in_province": len(grid_tiles(resolution_m)),
         "sample_tiles": list(tiles) if tiles else None,
         "wall_s": wall,
         "build_region_wall_s": region_wall,
         "dry_run_s": list(dry),
         "rules": rules,
-        "eligibility_relevant": _group(rules, [*ELIGIBILITY_RULES, "assemble_eligibility"]),
-        "prepare_all": _group(
-            rules, ["prepare_terrain", "prepare_landcover", "prepare_climate", "prepare_vectors"]
-        ),
+        "eligibility_relevant": _group(rules, ELIGIBILITY_RULES),
+        "prepare": _group(rules, ELIGIBILITY_RULES[:3]),
         "pv": _tech_figures(rows, "pv"),
         "snakemake_overhead_s": wall - job_sum / CORES,
     }
     if not tiles:
         result["eligible_km2"] = {t: _province_eligible_km2(run, t) for t in ("pv", "wind")}
-    else:  # per-tile rules scale with the number of tiles; assemble_eligibility was not run
+    else:  # per-tile rules scale with the number of tiles; compute_eligibility was not run
         scale = result["tiles_in_province"] / result["tiles"]
         per_tile = {r: v["sum_wall_s"] * scale for r, v in rules.items() if r != "build_region"}
         result["extrapolated"] = {
             "scale": scale,
             "sum_wall_s": per_tile,
             "sum_cpu_s": {r: v["sum_cpu_s"] * scale for r, v in rules.items() if r != "build_region"},
-            "province_wall_s_without_assemble": sum(per_tile.values()) / CORES
+            "province_prepare_wall_s": sum(per_tile.values()) / CORES
             + result["snakemake_overhead_s"] * scale,
         }
     first = {k: v for k, v in rules.items() if k.endswith("_eligibility")}
@@ -654,8 +652,8 @@ def report(result: dict[str, Any]) -> str:
             ex = run["extrapolated"]
             lines.append(
                 f"\n{key}: SAMPLE of {run['tiles']} of {run['tiles_in_province']} tiles; province "
-                f"extrapolated (×{ex['scale']:.1f}, no assemble): "
-                f"{ex['province_wall_s_without_assemble']:.0f} s on {CORES} cores"
+                f"extrapolated (×{ex['scale']:.1f}, prepare only): "
+                f"{ex['province_prepare_wall_s']:.0f} s on {CORES} cores"
             )
         lines.append(
             f"\n{key}: {run['tiles']} tiles at {run['resolution_m']:g} m — run wall {run['wall_s']:.0f} s on "
@@ -668,7 +666,7 @@ def report(result: dict[str, Any]) -> str:
         g = run["eligibility_relevant"]
         lines.append(
             _row(
-                "eligibility-relevant (4 + assemble)",
+                "prepare (3 rules) + compute_eligibility",
                 g["jobs"],
                 g["sum_wall_s"],
                 g["sum_cpu_s"],
@@ -677,7 +675,7 @@ def report(result: dict[str, Any]) -> str:
         )
         pv = run["pv"]
         lines.append(
-            _row("pv: compute + assemble", pv["jobs"], pv["sum_wall_s"], pv["sum_cpu_s"], pv["max_rss_mb"])
+            _row("pv: compute_eligibility", pv["jobs"], pv["sum_wall_s"], pv["sum_cpu_s"], pv["max_rss_mb"])
         )
         stage = [s["wall_s"] for s in run["eligibility_stage_runs"] if s["wall_s"]]
         if stage:
@@ -703,12 +701,15 @@ def ratios(result: dict[str, Any]) -> dict[str, float]:
     pv_runs = [s["pv"] for s in run["eligibility_stage_runs"]]
     pv_wall = statistics.median(p["sum_wall_s"] for p in pv_runs)
     pv_rss = max(p["max_rss_mb"] for p in pv_runs)
-    prep = sum(run["rules"][r]["sum_wall_s"] for r in ELIGIBILITY_RULES[:3]) + pv_wall
+    pv_cpu = statistics.median(p["sum_cpu_s"] for p in pv_runs)
+    prep = run["prepare"]["sum_wall_s"] + pv_wall
+    atlite_all = at["median_s"] + at["slope_s"]
     return {
-        "time atlite / ours (pv compute+assemble, Σ job wall, 1 core)": at["median_s"] / pv_wall,
-        "time atlite / ours (same, elapsed on 2 cores)": at["median_s"] / (pv_wall / CORES),
-        "time atlite+slope / ours (prepare+eligibility, Σ job wall)": (at["median_s"] + at["slope_s"]) / prep,
-        "memory ours / atlite (largest pv compute/assemble job)": pv_rss / at["median_max_rss_mb"],
+        "time atlite / ours (pv compute_eligibility job wall)": at["median_s"] / pv_wall,
+        "time atlite / ours (pv compute_eligibility job CPU)": at["median_s"] / pv_cpu,
+        "time atlite+slope / ours (prepare + pv eligibility, Σ job wall)": atlite_all / prep,
+        "time atlite+slope / ours (whole run wall, pv+wind, 2 cores)": atlite_all / run["wall_s"],
+        "memory ours / atlite (pv compute_eligibility job)": pv_rss / at["median_max_rss_mb"],
     }
 
 

@@ -81,16 +81,30 @@ def test_editing_one_pv_rule_reruns_only_what_depends_on_it(run, tmp_path):
     edited = overlay(tmp_path, "edited", {"exclusions": {"pv": pv_rules}})
     result = snakemake(run, "-n", configfiles=[TINY, edited])
     out = result.stdout
-    assert "compute_eligibility" in out and "assemble_eligibility" in out
+    assert "rule compute_eligibility:" in out and "logs/tiny/compute_eligibility/pv.log" in out
     for untouched in (
         "build_demo_inputs",
         "prepare_terrain",
         "prepare_landcover",
         "prepare_vectors",
+        "prepare_distances",
+        "prepare_climate",
         "build_grid",
     ):
         assert f"rule {untouched}:" not in out, untouched
-    assert "_wind_" not in " ".join(line for line in out.splitlines() if "compute_eligibility/" in line)
+    assert "logs/tiny/compute_eligibility/wind.log" not in out
+    assert "compute_scores/wind_" not in out
+
+
+def test_eligibility_waits_only_for_the_rasters_its_rules_read(run):
+    # No PV exclusion rule reads climate or distances: forcing those to re-run leaves PV eligibility alone.
+    target = "results/tiny/eligibility/pv_summary.csv"
+    result = snakemake(
+        run, target, "-n", "--forcerun", "prepare_climate", "prepare_distances", configfiles=[TINY]
+    )
+    assert "Nothing to be done" in result.stdout + result.stderr
+    result = snakemake(run, target, "-n", "--forcerun", "prepare_terrain", configfiles=[TINY])
+    assert "rule compute_eligibility:" in result.stdout
 
 
 def test_tile_size_does_not_change_eligible_area(run):

@@ -9,6 +9,7 @@ import geopandas as gpd
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
 
 from siting import grid as _grid  # noqa: E402
+from siting import layers as _layers  # noqa: E402
 from siting import sources as _sources  # noqa: E402
 from siting.config import check_county_codes, validate_config  # noqa: E402
 from siting.errors import SitingError  # noqa: E402
@@ -77,18 +78,6 @@ GWA_COUNTRY = "CHN"
 # Without a saline-land survey, the saline proxy needs HWSD v2 topsoil salinity.
 SALINITY_PROXY = config["data"]["user_layers"]["saline_land"] is None
 DATA_BASIS = "demo-synthetic" if DEMO else "real"
-PRESENCE_LAYERS = [
-    "ecological_redline",
-    "permanent_farmland",
-    "coal_subsidence",
-    "saline_land",
-    "protected_areas",
-    "mining_areas",
-]
-DISTANCE_LAYERS = {
-    "substations": "distance_substation_m",
-    "transmission_lines": "distance_line_m",
-}
 
 
 def gsa_files():
@@ -145,13 +134,23 @@ def vector_layers():
     return layers
 
 
-def user_layer_files(wildcards=None):
-    """{layer key: path} of the configured vector layers (inputs of prepare_vectors)."""
+def user_layer_files(wildcards=None, keys=None):
+    """{layer key: path} of the configured vector layers (of ``keys``, default all)."""
     out = {}
     for key, value in vector_layers().items():
-        if value:
+        if value and (keys is None or key in keys):
             out[key] = value if isinstance(value, str) else value["path"]
     return out
+
+
+def presence_layer_files(wildcards):
+    """Inputs of prepare_vectors: the configured layers rasterised as presence."""
+    return user_layer_files(keys=_layers.PRESENCE_LAYERS)
+
+
+def distance_layer_files(wildcards):
+    """Inputs of prepare_distances: the configured layers measured as distance."""
+    return user_layer_files(keys=_layers.DISTANCE_LAYERS)
 
 
 def _tile_bounds_wgs84(tile):
@@ -198,8 +197,8 @@ def climate_members():
 
 
 def tile_files(pattern):
-    """``pattern`` (with ``{tile}``) expanded over every tile of the region."""
-    return [pattern.format(tile=t) for t in TILES]
+    """``pattern`` (with ``{tile}``; other wildcards are kept) expanded over every tile of the region."""
+    return [pattern.replace("{tile}", t) for t in TILES]
 
 
 GWA_WINDOW = _sources.gwa_window_bounds(REGION_BOUNDS)
@@ -278,6 +277,21 @@ def tile_layer_files():
     if SALINITY_PROXY:
         names.append("soil")
     return {name: f"{RES}/tiles/{{tile}}/{name}.tif" for name in names}
+
+
+def eligibility_groups(wildcards):
+    """The prepared rasters (groups) a technology's exclusion rules read, with their proxies' inputs."""
+    configured = {key: value is not None for key, value in vector_layers().items()}
+    names = [rule["layer"] for rule in exclusion_rules(wildcards)]
+    return _layers.layer_groups(names, configured=configured)
+
+
+def eligibility_inputs(wildcards):
+    """{group: [the group's raster of every tile]} for compute_eligibility."""
+    return {
+        g: tile_files(f"{RES}/tiles/{{tile}}/{g}.tif")
+        for g in eligibility_groups(wildcards)
+    }
 
 
 def all_tech_tile_files(pattern):

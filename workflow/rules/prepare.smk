@@ -107,11 +107,10 @@ rule prepare_climate:
 
 rule prepare_vectors:
     input:
-        unpack(user_layer_files),
+        unpack(presence_layer_files),
         region=rules.build_region.output.region,
     output:
         vectors=f"{RES}/tiles/{{tile}}/vectors.tif",
-        distances=f"{RES}/tiles/{{tile}}/distances.tif",
         zones=f"{RES}/tiles/{{tile}}/zones.tif",
     log:
         f"logs/{RUN}/prepare_vectors/{{tile}}.log",
@@ -125,10 +124,29 @@ rule prepare_vectors:
         grid=config["grid"],
         data_basis=DATA_BASIS,
         user_layers=vector_layers(),
-        presence_layers=PRESENCE_LAYERS,
-        distance_layers=DISTANCE_LAYERS,
     script:
         "../scripts/prepare_vectors.py"
+
+
+rule prepare_distances:
+    input:
+        unpack(distance_layer_files),
+    output:
+        f"{RES}/tiles/{{tile}}/distances.tif",
+    log:
+        f"logs/{RUN}/prepare_distances/{{tile}}.log",
+    benchmark:
+        f"benchmarks/results/{RUN}/prepare_distances/{{tile}}.tsv"
+    conda:
+        CONDA_ENV
+    resources:
+        mem_mb=1500,
+    params:
+        grid=config["grid"],
+        data_basis=DATA_BASIS,
+        user_layers=vector_layers(),
+    script:
+        "../scripts/prepare_distances.py"
 
 
 rule prepare_soil:

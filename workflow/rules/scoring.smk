@@ -28,7 +28,7 @@ rule compute_categories:
 rule compute_scores:
     input:
         **tile_layer_files(),
-        eligible=rules.compute_eligibility.output.eligible,
+        eligible=f"{OUT}/eligibility/tiles/{{tech}}/{{tile}}_eligible.tif",
         categories=rules.compute_categories.output.categories,
     output:
         scores=f"{OUT}/scores/tiles/{{tech}}/{{tile}}.tif",

@@ -4,7 +4,7 @@
 rule delineate_sites:
     input:
         **tile_layer_files(),
-        eligible=rules.compute_eligibility.output.eligible,
+        eligible=f"{OUT}/eligibility/tiles/{{tech}}/{{tile}}_eligible.tif",
         scores=rules.compute_scores.output.scores,
         categories=rules.compute_categories.output.categories,
     output:

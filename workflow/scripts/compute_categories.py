@@ -6,7 +6,7 @@ from siting.logs import script_logging
 with script_logging(snakemake) as log:
     p, inp = snakemake.params, snakemake.input
     spec = grid.GridSpec(**p.grid)
-    named, sources, _ = layers.read_tile_layers(inp, proxies=p.proxies)
+    named, sources = layers.read_tile_layers(inp, proxies=p.proxies)
     zones = named["county_zone"]
     codes, origin = categories.land_categories(
         layers.category_layers(named, sources),

@@ -1,51 +1,48 @@
-"""Rule compute_eligibility: one technology's exclusion rules on one tile (with halo)."""
+"""Rule compute_eligibility: one technology's exclusion rules on every tile, tile and province rasters."""
 
-from siting import eligibility, grid, io, layers
+from siting import eligibility_stage, grid, io, zones
 from siting.logs import script_logging
 
 with script_logging(snakemake) as log:
-    p, inp = snakemake.params, snakemake.input
-    spec = grid.GridSpec(**p.grid)
-    rules = [eligibility.ExclusionRule.from_config(r) for r in p.rules]
-    named, sources, _ = layers.read_tile_layers(inp, proxies=p.proxies)
-    zones = named.pop("county_zone")
-    for key, source in sources.items():
-        log.info("layer %s: %s", key, source)
-    eligible, excluded_by, summary = eligibility.evaluate_tile(
-        named,
-        rules,
-        zones=zones,
-        zone_ids=range(1, p.n_counties + 1),
-        resolution_m=spec.resolution_m,
-        core=grid.core_slice(spec),
-        nodata={"landcover": 0},
-    )
-    transform, _ = grid.tile_grid(snakemake.wildcards.tile, spec, halo=False)
+    p, inp, out = snakemake.params, snakemake.input, snakemake.output
+    tile_paths = {tile: {g: inp[g][i] for g in p.groups} for i, tile in enumerate(p.tiles)}
     tags = {
         io.DATA_BASIS_TAG: p.data_basis,
-        "RULES": ",".join(r.name for r in rules),
-        **{f"LAYER_{k.upper()}": v for k, v in sources.items()},
+        "TECHNOLOGY": p.technology,
+        "RULES": ",".join(r["name"] for r in p.rules),
     }
-    io.write_raster(
-        snakemake.output.eligible,
-        {"eligible": eligible},
-        transform=transform,
-        crs=spec.crs,
-        nodata=255,
-        tags=tags,
-    )
-    io.write_raster(
-        snakemake.output.excluded_by,
-        {"excluded_by": excluded_by},
-        transform=transform,
-        crs=spec.crs,
-        nodata=None,
-        tags=tags,
-    )
-    io.write_csv(summary, snakemake.output.summary, index=True)
     log.info(
-        "tile %s: %.1f km² eligible of %.1f km²",
-        snakemake.wildcards.tile,
-        summary["eligible_km2"].sum(),
-        summary["total_km2"].sum(),
+        "%s: %d rules on %d tiles, %d thread(s)", p.technology, len(p.rules), len(p.tiles), snakemake.threads
+    )
+    by_zone, sources = eligibility_stage.run_stage(
+        tile_paths,
+        p.rules,
+        spec=grid.GridSpec(**p.grid),
+        proxies=p.proxies,
+        n_counties=p.n_counties,
+        tile_outputs=dict(
+            zip(p.tiles, zip(out.tile_eligible, out.tile_excluded_by, strict=True), strict=True)
+        ),
+        eligible_path=out.eligible,
+        excluded_by_path=out.excluded_by,
+        tags=tags,
+        threads=snakemake.threads,
+    )
+    for key, source in sources.items():
+        log.info("layer %s: %s", key, source)
+    region = {name: io.read_gpkg_layer(inp.region, name) for name in ("province", "city", "county", "base")}
+    by_zone = by_zone.reset_index()
+    table = zones.roll_up(by_zone, value_columns=[c for c in by_zone.columns if "_km2" in c], **region)
+    table["eligible_share"] = (table["eligible_km2"] / table["total_km2"]).where(table["total_km2"] > 0)
+    table.insert(0, "technology", p.technology)
+    table["data_basis"] = p.data_basis
+    io.write_csv(table, out.summary)
+    io.write_csv(eligibility_stage.rules_table(p.rules), out.rules)
+    prov = table[table["level"] == "province"].iloc[0]
+    log.info(
+        "%s: %.0f km² eligible of %.0f km² (%.1f %%)",
+        p.technology,
+        prov["eligible_km2"],
+        prov["total_km2"],
+        100 * prov["eligible_share"],
     )

@@ -8,7 +8,7 @@ from siting.logs import script_logging
 with script_logging(snakemake) as log:
     p, inp, tech = snakemake.params, snakemake.input, snakemake.wildcards.tech
     spec = grid.GridSpec(**p.grid)
-    named, _, _ = layers.read_tile_layers(inp, proxies=p.proxies)
+    named, _ = layers.read_tile_layers(inp, proxies=p.proxies)
     named["distance_builtup_m"] = layers.builtup_distance_m(
         named["landcover"], resolution_m=spec.resolution_m, cap_m=spec.halo_cells * spec.resolution_m
     )

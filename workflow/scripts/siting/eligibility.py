@@ -558,6 +558,13 @@ def apply_rules(
     return eligible, excluded_by
 
 
+def excluded_by_dtype(n_rules: int) -> str:
+    """The smallest unsigned integer type with a bit for each of ``n_rules`` rules."""
+    if not 0 <= n_rules <= MAX_RULES:
+        raise ValueError(f"{n_rules} rules: between 0 and {MAX_RULES} supported")
+    return "uint8" if n_rules <= 8 else "uint16" if n_rules <= 16 else "uint32"
+
+
 def decode_excluded_by(value: int, rule_names: Sequence[str]) -> list[str]:
     """Names of the rules whose bits are set in one ``excluded_by`` value, in rule order.
 

@@ -167,3 +167,20 @@ def tile_grid(tid: str, spec: GridSpec, *, halo: bool = True) -> tuple[Affine, t
     """Transform and ``(height, width)`` of the tile ``tid`` (with its halo by default)."""
     transform, width, height = tile_transform(tile_for(*parse_tile_id(tid), spec), spec, halo=halo)
     return transform, (height, width)
+
+
+def mosaic_grid(tids: list[str], spec: GridSpec) -> tuple[Affine, tuple[int, int]]:
+    """Transform and ``(height, width)`` of the smallest grid that holds the cores of the tiles ``tids``."""
+    bounds = np.array([tile_for(*parse_tile_id(t), spec).bounds for t in tids])
+    xmin, ymax = bounds[:, 0].min(), bounds[:, 3].max()
+    res = spec.resolution_m
+    width = round((bounds[:, 2].max() - xmin) / res)
+    height = round((ymax - bounds[:, 1].min()) / res)
+    return Affine(res, 0.0, xmin, 0.0, -res, ymax), (height, width)
+
+
+def core_offset(tid: str, mosaic_transform: Affine, spec: GridSpec) -> tuple[int, int]:
+    """Row and column [cells] of the tile ``tid``'s core in a mosaic grid (see :func:`mosaic_grid`)."""
+    xmin, _, _, ymax = tile_for(*parse_tile_id(tid), spec).bounds
+    res = spec.resolution_m
+    return round((mosaic_transform.f - ymax) / res), round((xmin - mosaic_transform.c) / res)

@@ -298,6 +298,93 @@ def mosaic_to_cog(
             staging.unlink(missing_ok=True)
 
 
+class MosaicWriter:
+    """Write tile arrays into one province-wide Cloud-Optimized GeoTIFF, window by window.
+
+    Tiles go into a tiled staging GeoTIFF (cells never written read as ``nodata``); on a clean
+    exit it is converted to a deflate-compressed COG with nearest-neighbour overviews at ``path``,
+    atomically; on an error nothing is left at ``path``. Memory holds one tile at a time.
+
+    Parameters
+    ----------
+    path : str or Path
+        The COG to write.
+    transform, shape : affine.Affine, (int, int)
+        The mosaic grid (see :func:`siting.grid.mosaic_grid`).
+    crs : str
+    dtype : str
+    band : str
+        Band description.
+    nodata : number or None
+    tags : Mapping, optional
+        Dataset metadata (e.g. ``DATA_BASIS``).
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        transform: Any,
+        shape: tuple[int, int],
+        crs: str,
+        dtype: str,
+        band: str,
+        nodata: float | int | None,
+        tags: Mapping[str, str] | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.profile = {
+            "driver": "GTiff",
+            "height": shape[0],
+            "width": shape[1],
+            "count": 1,
+            "dtype": dtype,
+            "crs": crs,
+            "transform": transform,
+            "nodata": nodata,
+            "tiled": True,
+            "blockxsize": 512,
+            "blockysize": 512,
+            "compress": "zstd",
+            "zstd_level": 1,
+            "BIGTIFF": "IF_SAFER",
+        }
+        self.band, self.tags = band, dict(tags or {})
+
+    def __enter__(self) -> MosaicWriter:
+        import rasterio
+
+        self._atomic = atomic_path(self.path)
+        self._tmp = self._atomic.__enter__()
+        self._staging = self._tmp.with_name(self._tmp.stem + ".staging.tif")
+        self._dst = rasterio.open(self._staging, "w", **self.profile)
+        return self
+
+    def write(self, array: Any, row: int, col: int) -> None:
+        """Write a 2-D array with its top-left cell at ``(row, col)`` of the mosaic."""
+        from rasterio.windows import Window
+
+        height, width = array.shape
+        self._dst.write(
+            array.astype(self.profile["dtype"], copy=False), 1, window=Window(col, row, width, height)
+        )
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
+        import rasterio.shutil
+
+        try:
+            self._dst.set_band_description(1, self.band)
+            self._dst.update_tags(**{k: str(v) for k, v in self.tags.items()})
+            self._dst.close()
+            if exc_type is None:
+                rasterio.shutil.copy(
+                    self._staging, self._tmp, driver="COG", compress="deflate", overview_resampling="nearest"
+                )
+        finally:
+            self._staging.unlink(missing_ok=True)
+        return self._atomic.__exit__(exc_type, exc, tb)
+
+
 def write_parquet(gdf: Any, path: str | Path) -> None:
     """Write a (Geo)DataFrame as (Geo)Parquet, atomically."""
     with atomic_path(path) as tmp:

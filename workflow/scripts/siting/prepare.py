@@ -16,14 +16,14 @@ from affine import Affine
 from rasterio import features
 
 from siting import terrain
+from siting.layers import LANDCOVER_NODATA, TERRAIN_BANDS  # noqa: F401  (band order of terrain.tif)
 from siting.warp import warp_to_tile
 
 if TYPE_CHECKING:
     import pandas as pd
 
-TERRAIN_BANDS = ("elevation_m", "slope_deg", "aspect_deg", "ruggedness_m")
 CLIMATE_BANDS = {
-    # band name: (source key, description)
+    # band name (siting.layers.CLIMATE_BANDS): source key
     "ghi_kwh_m2_day": "gsa_ghi",
     "dni_kwh_m2_day": "gsa_dni",
     "pvout_kwh_kwp_day": "gsa_pvout",
@@ -32,7 +32,6 @@ CLIMATE_BANDS = {
     "weibull_k": "gwa_combined_weibull_k",
     "air_density_kg_m3": "gwa_air_density",
 }
-LANDCOVER_NODATA = 0
 
 
 def terrain_layers(
@@ -118,27 +117,30 @@ def rasterize_presence(gdf: gpd.GeoDataFrame, *, transform: Affine, shape: tuple
     return out
 
 
-def cell_centres(transform: Affine, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
-    """x and y [CRS units] of every cell centre, each of ``shape``."""
-    rows, cols = np.indices(shape, dtype="float64")
-    x = transform.c + (cols + 0.5) * transform.a
-    y = transform.f + (rows + 0.5) * transform.e
-    return x, y
-
-
-def distance_to_features_m(gdf: gpd.GeoDataFrame, *, transform: Affine, shape: tuple[int, int]) -> np.ndarray:
+def distance_to_features_m(
+    gdf: gpd.GeoDataFrame, *, transform: Affine, shape: tuple[int, int], block_cells: int = 1 << 18
+) -> np.ndarray:
     """Exact distance [m] from every cell centre to the nearest feature (NaN when there is none).
 
     Uses an STR-tree nearest query on the features, so the result does not depend on tile edges
-    (features far outside the tile still count) and costs O(cells · log features).
+    (features far outside the tile still count) and costs O(cells · log features). The cell
+    centres are made as points in row blocks of about ``block_cells``, so memory does not grow
+    with the tile size (a shapely point costs ≈ 250 B).
     """
+    out = np.full(shape, np.nan, dtype="float32")
     if gdf.empty:
-        return np.full(shape, np.nan, dtype="float32")
-    x, y = cell_centres(transform, shape)
-    points = shapely.points(x.ravel(), y.ravel())
+        return out
     tree = shapely.STRtree(gdf.geometry.values)
-    _, dist = tree.query_nearest(points, return_distance=True, all_matches=False)
-    return dist.reshape(shape).astype("float32")
+    height, width = shape
+    rows_per_block = max(1, block_cells // max(width, 1))
+    x = transform.c + (np.arange(width) + 0.5) * transform.a
+    for r0 in range(0, height, rows_per_block):
+        r1 = min(r0 + rows_per_block, height)
+        y = transform.f + (np.arange(r0, r1) + 0.5) * transform.e
+        points = shapely.points(np.tile(x, r1 - r0), np.repeat(y, width))
+        _, dist = tree.query_nearest(points, return_distance=True, all_matches=False)
+        out[r0:r1] = dist.reshape(r1 - r0, width)
+    return out
 
 
 def zone_raster(
