@@ -145,8 +145,12 @@ def run_stage(
     summaries, sources = [], {}
     common = {"transform": transform, "shape": shape, "crs": spec.crs, "tags": tags}
     with (
-        io.MosaicWriter(eligible_path, dtype="uint8", band="eligible", nodata=255, **common) as eligible_cog,
-        io.MosaicWriter(excluded_by_path, dtype=dtype, band="excluded_by", nodata=None, **common) as bits_cog,
+        io.MosaicWriter(
+            eligible_path, dtype="uint8", bands=["eligible"], nodata=255, **common
+        ) as eligible_cog,
+        io.MosaicWriter(
+            excluded_by_path, dtype=dtype, bands=["excluded_by"], nodata=None, **common
+        ) as bits_cog,
     ):
         for i, result in enumerate(ordered_map(one, tiles, threads=threads), start=1):
             row, col = grid.core_offset(result.tile, transform, spec)

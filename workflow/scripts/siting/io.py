@@ -10,7 +10,7 @@ import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -117,6 +117,7 @@ def write_raster(
     else:
         block = 256 if min(height, width) >= 256 else 16 * max(1, min(height, width) // 16)
         profile.update(tiled=min(height, width) >= 16, blockxsize=block, blockysize=block, predictor=1)
+        profile["interleave"] = "band"  # reading one band does not decompress the others
         if min(height, width) < 16:
             profile.pop("blockxsize")
             profile.pop("blockysize")
@@ -266,36 +267,39 @@ def mosaic_to_cog(
 ) -> None:
     """Assemble tile rasters (same grid, disjoint cores) into one Cloud-Optimized GeoTIFF, atomically.
 
-    The mosaic is written window by window (``rasterio.merge.merge(dst_path=…)``), so memory stays
-    bounded, then converted to COG with overviews.
+    The mosaic covers the union of the tiles; each tile is copied into its window through
+    :class:`MosaicWriter`, so memory holds one tile at a time. Band names, dtype, nodata and CRS
+    come from the first tile.
     """
     import rasterio
-    import rasterio.shutil
-    from rasterio.merge import merge
+    from affine import Affine
 
+    frames = []
+    for p in paths:
+        with rasterio.open(p) as src:
+            frames.append((src.transform, src.height, src.width))
     with rasterio.open(paths[0]) as first:
-        descriptions = first.descriptions
-        nodata = first.nodata
-    with atomic_path(path) as tmp:
-        staging = tmp.with_name(tmp.stem + ".staging.tif")
-        try:
-            merge(
-                [str(p) for p in paths],
-                dst_path=staging,
-                nodata=nodata,
-                dst_kwds={"compress": "deflate", "tiled": True, "BIGTIFF": "IF_SAFER"},
-            )
-            with rasterio.open(staging, "r+") as dst:
-                for i, d in enumerate(descriptions, start=1):
-                    if d:
-                        dst.set_band_description(i, d)
-                if tags:
-                    dst.update_tags(**{k: str(v) for k, v in tags.items()})
-            rasterio.shutil.copy(
-                staging, tmp, driver="COG", compress="deflate", overview_resampling="nearest"
-            )
-        finally:
-            staging.unlink(missing_ok=True)
+        bands = [d or f"band{i}" for i, d in enumerate(first.descriptions, start=1)]
+        dtype, nodata, crs = first.dtypes[0], first.nodata, first.crs
+    res = frames[0][0].a
+    west = min(t.c for t, _, _ in frames)
+    north = max(t.f for t, _, _ in frames)
+    width = round((max(t.c + w * res for t, _, w in frames) - west) / res)
+    height = round((north - min(t.f - h * res for t, h, _ in frames)) / res)
+    transform = Affine(res, 0.0, west, 0.0, -res, north)
+    with MosaicWriter(
+        path,
+        transform=transform,
+        shape=(height, width),
+        crs=crs,
+        dtype=dtype,
+        bands=bands,
+        nodata=nodata,
+        tags=tags,
+    ) as mosaic:
+        for p, (t, _, _) in zip(paths, frames, strict=True):
+            with rasterio.open(p) as src:
+                mosaic.write(src.read(), round((north - t.f) / res), round((t.c - west) / res))
 
 
 class MosaicWriter:
@@ -313,8 +317,8 @@ class MosaicWriter:
         The mosaic grid (see :func:`siting.grid.mosaic_grid`).
     crs : str
     dtype : str
-    band : str
-        Band description.
+    bands : Sequence of str
+        Band descriptions (one band per name).
     nodata : number or None
     tags : Mapping, optional
         Dataset metadata (e.g. ``DATA_BASIS``).
@@ -328,7 +332,7 @@ class MosaicWriter:
         shape: tuple[int, int],
         crs: str,
         dtype: str,
-        band: str,
+        bands: Sequence[str],
         nodata: float | int | None,
         tags: Mapping[str, str] | None = None,
     ) -> None:
@@ -337,7 +341,7 @@ class MosaicWriter:
             "driver": "GTiff",
             "height": shape[0],
             "width": shape[1],
-            "count": 1,
+            "count": len(bands),
             "dtype": dtype,
             "crs": crs,
             "transform": transform,
@@ -349,7 +353,9 @@ class MosaicWriter:
             "zstd_level": 1,
             "BIGTIFF": "IF_SAFER",
         }
-        self.band, self.tags = band, dict(tags or {})
+        if len(bands) > 1:
+            self.profile["interleave"] = "band"
+        self.bands, self.tags = list(bands), dict(tags or {})
 
     def __enter__(self) -> MosaicWriter:
         import rasterio
@@ -361,19 +367,20 @@ class MosaicWriter:
         return self
 
     def write(self, array: Any, row: int, col: int) -> None:
-        """Write a 2-D array with its top-left cell at ``(row, col)`` of the mosaic."""
+        """Write a 2-D (one band) or 3-D (bands first) array with its top-left cell at ``(row, col)``."""
         from rasterio.windows import Window
 
-        height, width = array.shape
-        self._dst.write(
-            array.astype(self.profile["dtype"], copy=False), 1, window=Window(col, row, width, height)
-        )
+        array = array.astype(self.profile["dtype"], copy=False)
+        if array.ndim == 2:
+            array = array[None]
+        self._dst.write(array, window=Window(col, row, array.shape[2], array.shape[1]))
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
         import rasterio.shutil
 
         try:
-            self._dst.set_band_description(1, self.band)
+            for i, name in enumerate(self.bands, start=1):
+                self._dst.set_band_description(i, name)
             self._dst.update_tags(**{k: str(v) for k, v in self.tags.items()})
             self._dst.close()
             if exc_type is None:
