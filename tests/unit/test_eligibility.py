@@ -450,3 +450,15 @@ def test_summary_end_to_end_with_apply_rules():
     assert summary.loc[1, "excluded_km2_steep"] == pytest.approx(0.02)
     assert summary.loc[1, "excluded_first_km2_water"] == pytest.approx(0.01)
     assert summary.loc[1, "eligible_share"] == pytest.approx(0.5)
+
+
+def test_summary_is_the_same_for_small_unsigned_and_signed_zone_ids():
+    rng = np.random.default_rng(3)
+    bits = rng.integers(0, 8, size=(30, 40)).astype(np.uint32)
+    eligible = bits == 0
+    zones = rng.integers(0, 9, size=(30, 40))  # 0 = no zone; 7 and 8 are not listed
+    kwargs = {"zone_ids": [5, 1, 2, 6, 3], "rule_names": ["a", "b", "c"], "cell_area_km2": 0.01}
+    lookup = summarise_exclusions(bits, eligible, zones.astype(np.uint16), **kwargs)
+    search = summarise_exclusions(bits, eligible, zones.astype(np.int64), **kwargs)
+    pd.testing.assert_frame_equal(lookup, search)
+    assert lookup.loc[5, "total_km2"] == pytest.approx((zones == 5).sum() * 0.01)

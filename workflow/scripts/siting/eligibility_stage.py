@@ -143,7 +143,7 @@ def run_stage(
         )
 
     summaries, sources = [], {}
-    common = {"transform": transform, "shape": shape, "crs": spec.crs, "tags": tags}
+    common = {"transform": transform, "shape": shape, "crs": spec.crs, "tags": tags, "threads": threads}
     with (
         io.MosaicWriter(
             eligible_path, dtype="uint8", bands=["eligible"], nodata=255, **common

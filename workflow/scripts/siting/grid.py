@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
 import shapely
 from affine import Affine
 from shapely.geometry import box
+
+if TYPE_CHECKING:  # geopandas (and pandas) are imported where used: tile jobs start faster without them
+    import geopandas as gpd
 
 DEFAULT_CRS = "+proj=aea +lat_1=25 +lat_2=47 +lon_0=105 +datum=WGS84"
 
@@ -119,6 +122,8 @@ def make_tiles(region, spec: GridSpec) -> list[Tile]:
 
 def tiles_frame(tiles: list[Tile], spec: GridSpec) -> gpd.GeoDataFrame:
     """Tiles as polygons (in ``spec.crs``) with their ids, indices, sizes and halo."""
+    import geopandas as gpd
+
     return gpd.GeoDataFrame(
         {
             "tile_id": [t.id for t in tiles],
@@ -159,6 +164,8 @@ def core_slice(spec: GridSpec) -> tuple[slice, slice]:
 
 def bounds_wgs84(geometry, crs: str, *, margin_deg: float = 0.0) -> tuple[float, float, float, float]:
     """Bounds ``(w, s, e, n)`` in degrees of a geometry given in ``crs``, widened by ``margin_deg``."""
+    import geopandas as gpd
+
     west, south, east, north = gpd.GeoSeries([geometry], crs=crs).to_crs("EPSG:4326").total_bounds
     return (west - margin_deg, south - margin_deg, east + margin_deg, north + margin_deg)
 

@@ -93,6 +93,9 @@ def write_raster(
 ) -> None:
     """Write named bands (same shape and dtype) as a tiled, compressed GeoTIFF, atomically.
 
+    Tile rasters are ZSTD-compressed and band-interleaved; ``cog=True`` writes a DEFLATE COG
+    (the most widely readable compression, for final outputs).
+
     Band names go into the band descriptions (read back by :func:`read_raster`); ``tags`` become
     dataset-level metadata (e.g. ``DATA_BASIS``). ``cog=True`` writes a Cloud-Optimized GeoTIFF.
     """
@@ -114,7 +117,8 @@ def write_raster(
     }
     if cog:
         profile.update(blocksize=512, overview_resampling="nearest")
-    else:
+    else:  # tile rasters: ZSTD level 1 writes ~5x and reads ~1.5x faster than DEFLATE, same size here
+        profile.update(compress="zstd", zstd_level=1)
         block = 256 if min(height, width) >= 256 else 16 * max(1, min(height, width) // 16)
         profile.update(tiled=min(height, width) >= 16, blockxsize=block, blockysize=block, predictor=1)
         profile["interleave"] = "band"  # reading one band does not decompress the others
@@ -322,6 +326,8 @@ class MosaicWriter:
     nodata : number or None
     tags : Mapping, optional
         Dataset metadata (e.g. ``DATA_BASIS``).
+    threads : int
+        Threads GDAL may use to compress the COG.
     """
 
     def __init__(
@@ -335,8 +341,10 @@ class MosaicWriter:
         bands: Sequence[str],
         nodata: float | int | None,
         tags: Mapping[str, str] | None = None,
+        threads: int = 1,
     ) -> None:
         self.path = Path(path)
+        self.threads = max(1, int(threads))
         self.profile = {
             "driver": "GTiff",
             "height": shape[0],
@@ -385,7 +393,13 @@ class MosaicWriter:
             self._dst.close()
             if exc_type is None:
                 rasterio.shutil.copy(
-                    self._staging, self._tmp, driver="COG", compress="deflate", overview_resampling="nearest"
+                    self._staging,
+                    self._tmp,
+                    driver="COG",
+                    compress="deflate",
+                    level=1,  # 5x faster than the default 6, files ~25 % larger
+                    overview_resampling="nearest",
+                    num_threads=self.threads,
                 )
         finally:
             self._staging.unlink(missing_ok=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
 import shapely
 from affine import Affine
@@ -19,7 +18,8 @@ from siting import terrain
 from siting.layers import LANDCOVER_NODATA, TERRAIN_BANDS  # noqa: F401  (band order of terrain.tif)
 from siting.warp import warp_to_tile
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # not imported at run time: the raster-only prepare jobs start faster without them
+    import geopandas as gpd
     import pandas as pd
 
 CLIMATE_BANDS = {

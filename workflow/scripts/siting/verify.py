@@ -18,7 +18,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-import pyogrio
 import rasterio
 from rasterio.crs import CRS
 from rasterio.errors import CRSError
@@ -270,6 +269,8 @@ def check_vector(
     if not path.exists():
         raise input_error(path, "file not found", "Download it or place it there by hand.")
     try:
+        import pyogrio  # imported here: it loads geopandas, which raster checks do not need
+
         info = pyogrio.read_info(path, layer=layer, force_feature_count=True, force_total_bounds=True)
     except Exception as exc:  # pyogrio raises several unrelated types
         raise input_error(
@@ -428,6 +429,8 @@ def check_sqlite(path: str | Path, member: str | None = None, table: str | None 
     if head != _SQLITE_MAGIC:
         raise input_error(path, "not an SQLite database (wrong file header)", fix)
     try:
+        import pyogrio
+
         tables = [str(row[0]) for row in pyogrio.list_layers(gdal_path)]
     except Exception as exc:
         raise input_error(path, f"the SQLite database cannot be read ({exc})", fix) from exc
