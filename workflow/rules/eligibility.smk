@@ -24,7 +24,7 @@ rule compute_eligibility:
         tech="pv|wind",
     conda:
         CONDA_ENV
-    threads: 2
+    threads: 4
     resources:
         mem_mb=2000,
     params:
