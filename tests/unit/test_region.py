@@ -87,3 +87,18 @@ def test_county_in_two_bases_and_unknown_codes():
         region.select_region(admin, [149999])
     with pytest.raises(ConfigError, match=r"region\.province"):
         region.admin_index(990000)
+
+
+def test_admin_cache_gives_the_same_layers(tmp_path):
+    fresh = region.load_admin(140000, cache_dir=tmp_path)
+    (cached_file,) = tmp_path.glob("admin_140000_cnmaps-*.gpkg")
+    again = region.load_admin(140000, cache_dir=tmp_path)
+    for level in ("province", "city", "county"):
+        a, b = fresh[level], again[level]
+        assert list(a.columns) == list(b.columns)
+        pd.testing.assert_frame_equal(
+            a.drop(columns="geometry"), b.drop(columns="geometry"), check_dtype=False
+        )
+        assert a.geom_equals_exact(b, tolerance=1e-9).all()
+        assert b.crs.to_epsg() == 4326
+    assert cached_file.stat().st_size > 0

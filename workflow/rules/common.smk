@@ -24,7 +24,7 @@ def _stop(message):
 
 try:
     _validated = validate_config(config)
-    _admin = load_admin(_validated["region"]["province"])
+    _admin = load_admin(_validated["region"]["province"], cache_dir="resources/cache")
     check_county_codes(_validated, _admin["county"]["adcode"])
     _region = select_region(_admin, _validated["region"]["counties"])
 except SitingError as _err:

@@ -65,8 +65,17 @@ def admin_index(province_adcode: int) -> pd.DataFrame:
     return rows[["adcode", "level", "province", "city", "county"]].dropna(subset=["adcode", "level"])
 
 
-def load_admin(province_adcode: int) -> dict[str, gpd.GeoDataFrame]:
+def load_admin(province_adcode: int, *, cache_dir: str | Path | None = None) -> dict[str, gpd.GeoDataFrame]:
     """Province, city and county polygons in WGS84 with adcodes and Chinese names.
+
+    Parameters
+    ----------
+    province_adcode
+        e.g. 140000 for Shanxi.
+    cache_dir
+        If given, the layers are kept there as a GeoPackage named after the province and the
+        cnmaps version, and read back from it next time (importing cnmaps and reading its maps
+        takes ~2.5 s, every time Snakemake parses the workflow).
 
     Returns
     -------
@@ -74,6 +83,17 @@ def load_admin(province_adcode: int) -> dict[str, gpd.GeoDataFrame]:
         ``{"province", "city", "county"}`` → GeoDataFrame (EPSG:4326) with ``adcode, name_zh`` and,
         for counties, ``city_adcode, city_zh``; for cities, ``province_adcode``.
     """
+    if cache_dir is not None:
+        from importlib.metadata import version
+
+        from siting import io
+
+        cached = Path(cache_dir) / f"admin_{province_adcode}_cnmaps-{version('cnmaps')}.gpkg"
+        if cached.exists():
+            return {level: io.read_gpkg_layer(cached, level) for level in ("province", "city", "county")}
+        admin = load_admin(province_adcode)
+        io.write_gpkg_layers(admin, cached)
+        return admin
     from cnmaps import get_adm_maps
 
     index = admin_index(province_adcode)
