@@ -462,3 +462,17 @@ def test_summary_is_the_same_for_small_unsigned_and_signed_zone_ids():
     search = summarise_exclusions(bits, eligible, zones.astype(np.int64), **kwargs)
     pd.testing.assert_frame_equal(lookup, search)
     assert lookup.loc[5, "total_km2"] == pytest.approx((zones == 5).sum() * 0.01)
+
+
+@pytest.mark.parametrize("buffer_m", [100.0, 250.0, 500.0, 707.2, 1000.0, 3200.0, 3300.0, 5000.0])
+def test_disc_dilation_equals_the_distance_transform(buffer_m):
+    # Up to 32 cells the buffer is a row-by-row disc dilation, beyond a distance transform: same cells.
+    from scipy import ndimage
+
+    rng = np.random.default_rng(int(buffer_m))
+    selected = rng.random((150, 170)) < 0.003
+    selected[40:45, 60:90] = True
+    rule = ExclusionRule(name="b", layer="l", classes=(1,), buffer_m=buffer_m)
+    got = rule_mask(selected.astype("uint8"), rule, resolution_m=100.0)
+    expected = ndimage.distance_transform_edt(~selected, sampling=100.0) <= buffer_m * (1 + 1e-9)
+    np.testing.assert_array_equal(got, expected)

@@ -29,8 +29,8 @@ in the included area. This matches atlite, where the nodata value 255 is not amo
 
 Buffer: a cell lies within ``buffer_m`` of the selection when the Euclidean distance between
 its centre and the centre of the nearest selected cell is ``<= buffer_m``
-(:func:`scipy.ndimage.distance_transform_edt` with ``sampling=resolution_m``; exact, cost
-independent of the buffer). Around one selected cell the buffered area is ≈ π ``buffer_m``²,
+(a disc dilation row by row for buffers up to 32 cells, :func:`scipy.ndimage.distance_transform_edt`
+beyond; both exact). Around one selected cell the buffered area is ≈ π ``buffer_m``²,
 and ``buffer_m`` below one cell size has no effect.
 
 Invert: the buffer is applied to the selection first, then the rule excludes everything that
@@ -391,6 +391,9 @@ def _select(layer: np.ndarray, rule: ExclusionRule, nodata: float | None) -> np.
     return selected
 
 
+DISC_MAX_REACH = 32  # cells; wider buffers use the distance transform, whose cost does not grow with r
+
+
 def _buffer(selected: np.ndarray, buffer_m: float, resolution_m: float) -> np.ndarray:
     """Cells whose centre is within ``buffer_m`` of the centre of a selected cell."""
     reach = math.floor(buffer_m / resolution_m + 1e-9)
@@ -404,10 +407,42 @@ def _buffer(selected: np.ndarray, buffer_m: float, resolution_m: float) -> np.nd
     r0, r1 = max(rows[0] - reach, 0), min(rows[-1] + reach + 1, selected.shape[0])
     c0, c1 = max(cols[0] - reach, 0), min(cols[-1] + reach + 1, selected.shape[1])
     window = selected[r0:r1, c0:c1]
-    distance_m = ndimage.distance_transform_edt(~window, sampling=resolution_m)
     buffered = np.zeros_like(selected)
-    buffered[r0:r1, c0:c1] = distance_m <= buffer_m * (1.0 + 1e-9)
+    if reach <= DISC_MAX_REACH:
+        buffered[r0:r1, c0:c1] = _dilate_disc(window, buffer_m / resolution_m)
+    else:
+        distance_m = ndimage.distance_transform_edt(~window, sampling=resolution_m)
+        buffered[r0:r1, c0:c1] = distance_m <= buffer_m * (1.0 + 1e-9)
     return buffered
+
+
+def _dilate_disc(selected: np.ndarray, radius_cells: float) -> np.ndarray:
+    """Cells whose centre lies within ``radius_cells`` of a selected cell's centre (a disc dilation).
+
+    The disc is cut into rows: for a row offset ``dy`` it reaches ``floor(sqrt(r² − dy²))`` cells
+    sideways, so the dilation is the union over ``dy`` of the selection dilated along the rows by
+    that half-width (:func:`scipy.ndimage.maximum_filter1d`, O(cells) each) and shifted by ``dy``.
+    The same cells as ``distance_transform_edt(~selected) <= r``, several times faster for small ``r``.
+    """
+    height = selected.shape[0]
+    reach = math.floor(radius_cells + 1e-9)
+    as_bytes = selected.view(np.uint8)
+    out = np.zeros_like(selected)
+    by_half: dict[int, np.ndarray] = {}
+    for dy in range(-reach, reach + 1):
+        half = math.floor(math.sqrt(max(radius_cells**2 - dy * dy, 0.0)) * (1.0 + 1e-9) + 1e-9)
+        if half not in by_half:
+            by_half[half] = (
+                ndimage.maximum_filter1d(as_bytes, 2 * half + 1, axis=1, mode="constant").view(bool)
+                if half
+                else selected
+            )
+        rows = by_half[half]
+        if dy >= 0:
+            out[dy:] |= rows[: height - dy]
+        else:
+            out[:dy] |= rows[-dy:]
+    return out
 
 
 def rule_mask(
