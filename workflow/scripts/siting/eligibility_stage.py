@@ -3,8 +3,8 @@
 One Snakemake job per technology reads each tile's prepared rasters (only the bands its rules
 need), evaluates the rules (:func:`siting.eligibility.evaluate_tile`), writes the tile's
 eligibility and excluded-by rasters, and writes the same arrays straight into the province-wide
-COGs, while the per-county areas are summed. Memory holds a few tiles at a time (``threads`` in
-flight), never the province; start-up (imports, reading the region) is paid once, not per tile.
+COGs, while the per-county areas are summed. Memory holds a few tiles at a time (``threads + 1``
+in flight), never the province; start-up (imports, reading the region) is paid once, not per tile.
 """
 
 from __future__ import annotations
@@ -28,10 +28,11 @@ R = TypeVar("R")
 
 
 def ordered_map(func: Callable[[T], R], items: Iterable[T], *, threads: int) -> Iterator[R]:
-    """``map(func, items)`` on ``threads`` threads, in order, with at most ``2 × threads`` in flight.
+    """``map(func, items)`` on ``threads`` threads, in order, with at most ``threads + 1`` in flight.
 
     Unlike :meth:`concurrent.futures.Executor.map`, which submits every item at once, results
-    are not allowed to pile up, so memory stays bounded by the number of items in flight.
+    are not allowed to pile up, so memory stays bounded by the number of items in flight (one
+    more than the threads, so that a thread can start while the oldest result is consumed).
     """
     if threads <= 1:
         yield from map(func, items)
@@ -40,7 +41,7 @@ def ordered_map(func: Callable[[T], R], items: Iterable[T], *, threads: int) -> 
         pending: deque = deque()
         for item in items:
             pending.append(pool.submit(func, item))
-            if len(pending) >= 2 * threads:
+            if len(pending) > threads:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
