@@ -45,6 +45,17 @@ def resampling_for(kind: str, *, src_res_m: float, dst_res_m: float) -> Resampli
     raise ValueError(f"unknown layer kind {kind!r}")
 
 
+def nominal_res_m(res_deg: tuple[float, float]) -> float:
+    """Cell size [m] of a lon/lat source, taken north-south (``res_y × 111.32 km``).
+
+    It decides interpolation versus aggregation and the sub-sampling ``k``, so it must not depend
+    on the tile: taking the east-west size at the tile's latitude (which shrinks with cos(latitude))
+    made GLO-90 (1/1200°) averaged in some 100 m tiles and interpolated in others around 36° N,
+    and 30 m land cover sampled 4 × 4 or 5 × 5, so results changed with the tile size.
+    """
+    return abs(res_deg[1]) * METRES_PER_DEGREE
+
+
 SAMPLES_PER_BLOCK = 4_000_000
 """Sub-sample points handled at once (bounds the memory of a tile job whatever its size)."""
 
@@ -90,9 +101,10 @@ def warp_to_tile(
 
     Coarser sources are interpolated at each cell centre (bilinear, or nearest for classes). Finer
     sources are point-sampled on a ``k × k`` sub-grid of every cell (``k`` ≈ target / source cell
-    size) and aggregated by :func:`block_reduce` (mean or mode). GDAL's own ``average``/``mode``
-    warping is not used because its footprint scale is derived from the processing window, which
-    makes values differ slightly between tilings; point sampling with the exact transformer does not.
+    size, the source's taken north-south: :func:`nominal_res_m`) and aggregated by
+    :func:`block_reduce` (mean or mode). GDAL's own ``average``/``mode`` warping is not used because
+    its footprint scale is derived from the processing window, which makes values differ slightly
+    between tilings; point sampling with the exact transformer does not.
 
     Parameters
     ----------
@@ -117,14 +129,9 @@ def warp_to_tile(
     out = np.full(dst_shape, dst_nodata, dtype=dtype)
     if not paths:
         return out
-    bounds = tile_bounds_wgs84(dst_transform, dst_shape, dst_crs)
-    latitude = 0.5 * (bounds[1] + bounds[3])
     dst_res_m = abs(dst_transform.a)
     with rasterio.open(paths[0]) as first:
-        src_res_m = min(
-            first.res[0] * METRES_PER_DEGREE * math.cos(math.radians(latitude)),
-            first.res[1] * METRES_PER_DEGREE,
-        )
+        src_res_m = nominal_res_m(first.res)
     method = resampling_for(kind, src_res_m=src_res_m, dst_res_m=dst_res_m)
     k = 1
     if method in (Resampling.average, Resampling.mode):
