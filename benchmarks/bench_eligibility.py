@@ -736,6 +736,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--resume", action="store_true", help="skip the stages in benchmarks/work/partial.json"
     )
+    parser.add_argument(
+        "--tile-size-100",
+        type=float,
+        default=TILE_SIZE_M[100.0],
+        help="tile edge [m] of the 100 m run (default: the real 50 km; 150000: 15 tiles)",
+    )
     parser.add_argument("--atlite-worker", metavar="INPUTS_JSON", help=argparse.SUPPRESS)
     parser.add_argument("--resolution-m", type=float, default=100.0, help=argparse.SUPPRESS)
     parser.add_argument("--make-slope", action="store_true", help=argparse.SUPPRESS)
@@ -746,6 +752,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(json.dumps(out))
         return
 
+    TILE_SIZE_M[100.0] = args.tile_size_100
     start = time.perf_counter()
     WORK.mkdir(parents=True, exist_ok=True)
     partial = WORK / "partial.json"

@@ -68,3 +68,19 @@ def test_mosaic_writer_leaves_nothing_on_error(tmp_path):
             mosaic.write(np.ones((5, 5), "uint8"), 0, 0)
             raise RuntimeError("boom")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_read_user_layers_reads_the_configured_ones_in_the_grid_crs(tmp_path):
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    path = tmp_path / "subs.gpkg"
+    gpd.GeoDataFrame({"kv": [220, 500]}, geometry=[Point(112.5, 37.8), Point(113, 38)], crs=4326).to_file(
+        path
+    )
+    user_layers = {"substations": {"path": str(path), "where": {"kv": 500}}, "transmission_lines": None}
+    got = list(io.read_user_layers(["substations", "transmission_lines"], user_layers, crs=CRS))
+    (key, gdf, source, _), (other, none, not_configured, notes) = got
+    assert key == "substations" and source == f"user: {path}"
+    assert list(gdf["kv"]) == [500] and gdf.crs.to_proj4().startswith("+proj=aea")
+    assert (other, none, not_configured, notes) == ("transmission_lines", None, "not configured", [])

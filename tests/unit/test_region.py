@@ -102,3 +102,6 @@ def test_admin_cache_gives_the_same_layers(tmp_path):
         assert a.geom_equals_exact(b, tolerance=1e-9).all()
         assert b.crs.to_epsg() == 4326
     assert cached_file.stat().st_size > 0
+    cached_file.write_bytes(b"not a geopackage")  # a broken cache is rebuilt, not an error
+    rebuilt = region.load_admin(140000, cache_dir=tmp_path)
+    assert len(rebuilt["county"]) == len(fresh["county"])

@@ -11,17 +11,15 @@ with script_logging(snakemake) as log:
     spec = grid.GridSpec(**p.grid)
     transform, shape = grid.tile_grid(snakemake.wildcards.tile, spec)
     distances, tags = {}, {io.DATA_BASIS_TAG: p.data_basis}
-    for key, band in DISTANCE_LAYERS.items():
-        spec_ = io.user_layer_spec(p.user_layers.get(key))
-        if spec_ is None:
-            tags[f"{key.upper()}_SOURCE"] = "not configured"
-            distances[band] = np.full(shape, np.nan, "float32")
-            continue
-        # The nearest feature may lie far outside the tile: read the whole layer.
-        gdf, notes = io.read_user_layer(key, spec_, crs=spec.crs, bounds=None)
+    # The nearest feature may lie far outside the tile: the whole layers are read (no bounds).
+    for key, gdf, source, notes in io.read_user_layers(DISTANCE_LAYERS, p.user_layers, crs=spec.crs):
         for note in notes:
             log.warning(note)
-        tags[f"{key.upper()}_SOURCE"] = f"user: {spec_['path']}"
+        tags[f"{key.upper()}_SOURCE"] = source
+        band = DISTANCE_LAYERS[key]
+        if gdf is None:
+            distances[band] = np.full(shape, np.nan, "float32")
+            continue
         distances[band] = prepare.distance_to_features_m(gdf, transform=transform, shape=shape)
         log.info("tile %s: %s from %d features", snakemake.wildcards.tile, band, len(gdf))
     io.write_raster(

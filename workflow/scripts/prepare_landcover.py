@@ -1,6 +1,6 @@
 """Rule prepare_landcover: ESA WorldCover classes on one tile (with halo), by mode."""
 
-from siting import grid, io, prepare, verify
+from siting import grid, io, layers, prepare, verify
 from siting.logs import script_logging
 
 with script_logging(snakemake) as log:
@@ -19,6 +19,6 @@ with script_logging(snakemake) as log:
         bands,
         transform=transform,
         crs=spec.crs,
-        nodata=prepare.LANDCOVER_NODATA,
+        nodata=layers.LANDCOVER_NODATA,
         tags={io.DATA_BASIS_TAG: p.data_basis, "SOURCE": p.source},
     )

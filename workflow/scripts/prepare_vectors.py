@@ -13,17 +13,17 @@ with script_logging(snakemake) as log:
     transform, shape = grid.tile_grid(snakemake.wildcards.tile, spec)
     bounds = array_bounds(*shape, transform)
     presence, tags = {}, {io.DATA_BASIS_TAG: p.data_basis}
-    for key in PRESENCE_LAYERS:
-        spec_ = io.user_layer_spec(p.user_layers.get(key))
-        if spec_ is None:
-            tags[f"{key.upper()}_SOURCE"] = "not configured"
-            presence[key] = np.zeros(shape, "uint8")
-            continue
-        gdf, notes = io.read_user_layer(key, spec_, crs=spec.crs, bounds=bounds)
+    for key, gdf, source, notes in io.read_user_layers(
+        PRESENCE_LAYERS, p.user_layers, crs=spec.crs, bounds=bounds
+    ):
         for note in notes:
             log.warning(note)
-        tags[f"{key.upper()}_SOURCE"] = f"user: {spec_['path']}"
-        presence[key] = prepare.rasterize_presence(gdf, transform=transform, shape=shape)
+        tags[f"{key.upper()}_SOURCE"] = source
+        presence[key] = (
+            np.zeros(shape, "uint8")
+            if gdf is None
+            else prepare.rasterize_presence(gdf, transform=transform, shape=shape)
+        )
     county = io.read_gpkg_layer(snakemake.input.region, "county").to_crs(spec.crs)
     county["zone"] = np.arange(1, len(county) + 1)
     zones = prepare.zone_raster(county, transform=transform, shape=shape)

@@ -10,7 +10,7 @@ import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -225,6 +225,32 @@ def read_user_layer(
         gdf.loc[invalid, "geometry"] = shapely.make_valid(gdf.geometry[invalid].values)
     gdf = gdf.to_crs(crs)
     return gdf, notes
+
+
+def read_user_layers(
+    keys: Iterable[str],
+    user_layers: Mapping[str, Any],
+    *,
+    crs: str,
+    bounds: tuple[float, float, float, float] | None = None,
+) -> Iterator[tuple[str, gpd.GeoDataFrame | None, str, list[str]]]:
+    """Each user vector layer of ``keys`` (config ``data.user_layers``), read by :func:`read_user_layer`.
+
+    Yields
+    ------
+    (str, GeoDataFrame or None, str, list of str)
+        The key; the layer in ``crs`` (None when not configured); its source for the raster tags
+        (``user: <path>`` or ``not configured``); and the notes to log.
+    """
+    from siting.layers import NOT_CONFIGURED
+
+    for key in keys:
+        spec = user_layer_spec(user_layers.get(key))
+        if spec is None:
+            yield key, None, NOT_CONFIGURED, []
+            continue
+        gdf, notes = read_user_layer(key, spec, crs=crs, bounds=bounds)
+        yield key, gdf, f"user: {spec['path']}", notes
 
 
 def check_basis(paths: list[str | Path], *, data_basis: str) -> None:

@@ -15,7 +15,7 @@ from affine import Affine
 from rasterio import features
 
 from siting import terrain
-from siting.layers import LANDCOVER_NODATA, TERRAIN_BANDS  # noqa: F401  (band order of terrain.tif)
+from siting.layers import LANDCOVER_NODATA
 from siting.warp import warp_to_tile
 
 if TYPE_CHECKING:  # not imported at run time: the raster-only prepare jobs start faster without them

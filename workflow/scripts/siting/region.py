@@ -90,7 +90,10 @@ def load_admin(province_adcode: int, *, cache_dir: str | Path | None = None) -> 
 
         cached = Path(cache_dir) / f"admin_{province_adcode}_cnmaps-{version('cnmaps')}.gpkg"
         if cached.exists():
-            return {level: io.read_gpkg_layer(cached, level) for level in ("province", "city", "county")}
+            try:
+                return {level: io.read_gpkg_layer(cached, level) for level in ("province", "city", "county")}
+            except Exception:  # an unreadable cache is rebuilt, never an error
+                cached.unlink(missing_ok=True)
         admin = load_admin(province_adcode)
         io.write_gpkg_layers(admin, cached)
         return admin
